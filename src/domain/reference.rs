@@ -30,7 +30,6 @@ impl FromStr for TodoRef {
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         let raw = raw.trim();
         let invalid = || InvalidReference(raw.to_owned());
-        let raw = raw.strip_prefix('#').unwrap_or(raw);
         if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
             return match raw.parse::<u64>() {
                 Ok(n) if n > 0 => Ok(Self::Id(TodoId(n))),
@@ -57,9 +56,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_numbers_with_or_without_hash() {
+    fn parses_numbers() {
         assert_eq!("7".parse(), Ok(TodoRef::Id(TodoId(7))));
-        assert_eq!("#7".parse(), Ok(TodoRef::Id(TodoId(7))));
+        assert_eq!(" 12 ".parse(), Ok(TodoRef::Id(TodoId(12))));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub enum Command {
         description: Option<String>,
     },
     /// Show the newest todos, newest first
+    #[command(visible_aliases = ["list", "ls"])]
     Show {
         /// How many to show
         #[arg(
@@ -66,6 +67,7 @@ pub enum Command {
         ids: Vec<TodoRef>,
     },
     /// Find todos whose title or description contains TEXT, ignoring case
+    #[command(visible_alias = "search")]
     Find {
         /// The text to look for
         text: String,
