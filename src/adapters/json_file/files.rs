@@ -101,19 +101,46 @@ pub fn lock(lock_path: &Path, wait: Duration) -> Result<File, LockFailure> {
     }
 }
 
+fn temp_prefix(target: &Path) -> String {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    format!(".{name}.")
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files left by a writer that was killed mid-write.
+/// Only the lock holder writes them, so under the lock every one is stale.
+pub fn remove_stale_temps(target: &Path) {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(dir_of(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX) {
+            // A leftover that cannot be removed does no harm.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn dir_of(target: &Path) -> &Path {
+    match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Replaces `target` with `bytes` so that a crash at any moment leaves either
 /// the old file or the new one: write a temporary file beside it, flush it to
 /// disk, rename it over `target`, then flush the directory entry.
 /// On failure the temporary file is removed and `target` is untouched.
 pub fn replace(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let prefix = format!(".{name}.");
+    let dir = dir_of(target);
+    let prefix = temp_prefix(target);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -128,7 +155,10 @@ pub fn replace(target: &Path, bytes: &[u8]) -> io::Result<()> {
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(target).map_err(|e| e.error)?;
-    sync_dir(dir)
+    // The new list is in place; failing to flush the directory entry only
+    // risks the rename after a power cut, so it is not worth failing for.
+    let _ = sync_dir(dir);
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -239,3 +239,81 @@ fn render_todo(
     }
     out.write_all(b"}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rendered(doc: &Document) -> String {
+        let mut out = Vec::new();
+        render(doc, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_never_overflows_the_stack() {
+        // Unknown fields are skipped without recursion; a todo list's own
+        // structure is shallow, and deeper nesting there is an error.
+        for depth in [1_000, 1_000_000] {
+            let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let unknown =
+                format!("{{\"version\": 1, \"next_id\": 1, \"todos\": [], \"x\": {deep}}}");
+            assert!(parse(&unknown).is_ok());
+            let in_todos = format!("{{\"version\": 1, \"next_id\": 1, \"todos\": {deep}}}");
+            assert!(parse(&in_todos).is_err());
+            let in_a_todo =
+                format!("{{\"version\": 1, \"next_id\": 1, \"todos\": [{{\"id\": {deep}}}]}}");
+            assert!(parse(&in_a_todo).is_err());
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_list() {
+        assert_eq!(parse(" \n").unwrap().list, TodoList::default());
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_give_a_list_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn any_text_built_from_json_tokens_gives_a_list_or_an_error(
+            tokens in proptest::collection::vec(
+                prop_oneof![
+                    Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"),
+                    Just("\"version\""), Just("\"next_id\""), Just("\"todos\""), Just("\"id\""),
+                    Just("\"ulid\""), Just("\"title\""), Just("\"created_at\""), Just("1"),
+                    Just("\"01M81V6XYR0000000000000001\""), Just("\"2026-11-22T14:40:23Z\""),
+                    Just("\"x\""), Just("null"), Just("-1"), Just("1e999"),
+                ],
+                0..64,
+            )
+        ) {
+            let _ = parse(&tokens.concat());
+        }
+
+        #[test]
+        fn what_is_written_reads_back_the_same(
+            titles in proptest::collection::vec(any::<String>(), 0..8),
+            description in any::<String>(),
+        ) {
+            let mut list = TodoList::default();
+            for (n, title) in titles.iter().filter_map(|t| Title::new(t).ok()).enumerate() {
+                list.add(
+                    title,
+                    description.clone(),
+                    Ulid::from_parts(n as u64, n as u128),
+                    Timestamp::from_second(n as i64 * 1_000_000).unwrap(),
+                );
+            }
+            let doc = Document { list, ..Document::default() };
+            let text = rendered(&doc);
+            let again = parse(&text).unwrap();
+            prop_assert_eq!(&again.list, &doc.list);
+            prop_assert_eq!(rendered(&again), text);
+        }
+    }
+}

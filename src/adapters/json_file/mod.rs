@@ -5,7 +5,7 @@
 //! file beside the list.
 
 mod files;
-mod format;
+pub mod format;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -141,6 +141,7 @@ impl TodoStore for JsonFileStore {
                 None,
             ),
         })?;
+        files::remove_stale_temps(&target);
         let mut doc = self.load(&target)?;
         let out = f(&mut doc.list)?;
         let mut bytes = Vec::new();
