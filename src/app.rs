@@ -1,5 +1,7 @@
 //! The use cases: one function per command, generic over the ports.
 
+use jiff::Timestamp;
+
 use crate::domain::{Title, Todo, TodoRef, UnknownTodos};
 use crate::ports::{Clock, StoreError, TodoStore, UlidSource};
 
@@ -24,6 +26,11 @@ impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
             clock,
             ulids,
         }
+    }
+
+    /// The time by the clock the use cases see, for saying how old a todo is.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     pub fn add(&self, title: Title, description: String) -> Result<Todo, AppError> {

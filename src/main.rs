@@ -27,5 +27,10 @@ fn main() -> ExitCode {
         },
     };
     let store = JsonFileStore::new(cli.file, cli.lock_timeout);
-    cli::run(cli.command, cli.json, &App::new(store, clock, ulids))
+    cli::run(
+        cli.command,
+        cli.json,
+        cli.color,
+        &App::new(store, clock, ulids),
+    )
 }

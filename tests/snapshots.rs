@@ -68,27 +68,53 @@ fn unknown_fields_survive_a_rewrite() {
 fn sample() -> Vec<Todo> {
     let now: Timestamp = NOW.parse().unwrap();
     [
-        (12, "Read chapter 4", ""),
-        (9, "Купить МОЛОКО", "в магазине"),
-        (8, "牛乳を買う", "低脂肪 🥛"),
-        (1, "evil \u{1b}]0;pwned\u{7} title", "two\nlines"),
+        (12, "Read chapter 4", "", "2026-11-22T14:40:00Z"),
+        (9, "Купить МОЛОКО", "в магазине", "2026-11-22T14:35:00Z"),
+        (8, "牛乳を買う", "低脂肪 🥛", "2026-11-22T09:00:00Z"),
+        (
+            3,
+            "Plan the trip to the mountains with everyone",
+            "trains, not flights; book the hut early",
+            "2026-11-19T10:00:00Z",
+        ),
+        (
+            1,
+            "evil \u{1b}]0;pwned\u{7} title",
+            "two\nlines",
+            "2025-10-01T00:00:00Z",
+        ),
     ]
     .into_iter()
-    .map(|(id, title, description)| Todo {
+    .map(|(id, title, description, created_at)| Todo {
         id: TodoId(id),
         ulid: DerivedUlids(now).next_ulid(TodoId(id)),
         title: Title::new(title).unwrap(),
         description: description.into(),
-        created_at: now,
+        created_at: created_at.parse().unwrap(),
     })
     .collect()
 }
 
-#[test]
-fn table() {
+fn table(max_width: Option<usize>) -> String {
     let mut out = Vec::new();
-    render::table(&sample(), &mut out).unwrap();
-    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    render::table(&sample(), NOW.parse().unwrap(), max_width, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn table_piped() {
+    insta::assert_snapshot!(anstream::adapter::strip_str(&table(None)).to_string());
+}
+
+#[test]
+fn table_in_a_narrow_terminal() {
+    insta::assert_snapshot!(anstream::adapter::strip_str(&table(Some(60))).to_string());
+}
+
+#[test]
+fn table_in_color() {
+    // ESC shown as ␛ so the codes can be read: dim ids and ages, bold titles.
+    insta::assert_snapshot!(table(None).replace('\u{1b}', "␛"));
 }
 
 #[test]

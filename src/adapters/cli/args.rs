@@ -3,12 +3,26 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{ColorChoice, Parser, Subcommand};
+use clap_complete::Shell;
 
 use crate::domain::{Title, TodoRef};
 
 #[derive(Debug, Parser)]
-#[command(name = "my-todo", version, about, propagate_version = true)]
+#[command(
+    name = "my-todo",
+    version,
+    about,
+    long_about = "A todo list for the terminal that never loses a todo.\n\n\
+        The list lives in todo.json in the current directory (or the file named by --file or \
+        MY_TODO_FILE): plain JSON, one todo per line, safe to read, diff and keep in git.",
+    after_help = "Examples:\n  \
+        $ my-todo add \"Buy milk\" \"2 liters\"\n  \
+        $ my-todo show 5\n  \
+        $ my-todo done 1\n  \
+        $ my-todo find milk",
+    propagate_version = true
+)]
 pub struct Cli {
     /// The todo list to use
     #[arg(
@@ -23,6 +37,10 @@ pub struct Cli {
     /// Print JSON for scripts instead of text for people
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// When to color the output: auto means only on a terminal, and honors NO_COLOR and CLICOLOR_FORCE
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
 
     /// How long to wait while another my-todo changes the same list
     #[arg(
@@ -42,6 +60,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add a todo and print its id
+    #[command(
+        long_about = "Add a todo and print its id.\n\n\
+            The title is trimmed and must not be blank; the description is kept as given. \
+            The first add creates the list.",
+        after_help = "Examples:\n  \
+            $ my-todo add \"Buy milk\" \"2 liters\"\n  \
+            $ my-todo add \"Pay rent\""
+    )]
     Add {
         /// What to do, in a few words
         #[arg(value_parser = parse_title)]
@@ -50,7 +76,16 @@ pub enum Command {
         description: Option<String>,
     },
     /// Show the newest todos, newest first
-    #[command(visible_aliases = ["list", "ls"])]
+    #[command(
+        visible_aliases = ["list", "ls"],
+        long_about = "Show the newest todos, newest first.\n\n\
+            On a terminal, long titles and descriptions are cut to fit its width; \
+            piped, they are printed whole.",
+        after_help = "Examples:\n  \
+            $ my-todo show\n  \
+            $ my-todo show 3\n  \
+            $ my-todo show 100 --json"
+    )]
     Show {
         /// How many to show
         #[arg(
@@ -61,17 +96,46 @@ pub enum Command {
         count: usize,
     },
     /// Complete todos, removing them from the list
+    #[command(
+        long_about = "Complete todos, removing them from the list.\n\n\
+            All or nothing: if any id is unknown, nothing is completed. \
+            Each removed todo is printed, so a mistake can be added back.",
+        after_help = "Examples:\n  \
+            $ my-todo done 1\n  \
+            $ my-todo done 2 3\n  \
+            $ my-todo done 01KDVDNAZ8V3RS3DTR98H6BCFN"
+    )]
     Done {
         /// The todos' numbers (as `show` prints them) or ULIDs
         #[arg(required = true, value_parser = parse_ref, allow_negative_numbers = true)]
         ids: Vec<TodoRef>,
     },
     /// Find todos whose title or description contains TEXT, ignoring case
-    #[command(visible_alias = "search")]
+    #[command(
+        visible_alias = "search",
+        long_about = "Find todos whose title or description contains TEXT, ignoring case.\n\n\
+            Newest first. Exits with 1 when nothing matches, like grep.",
+        after_help = "Examples:\n  \
+            $ my-todo find milk\n  \
+            $ my-todo find \"pay rent\" --json"
+    )]
     Find {
         /// The text to look for
         text: String,
     },
+    /// Print a shell completion script
+    #[command(after_help = "Examples:\n  \
+            $ my-todo completions bash > ~/.local/share/bash-completion/completions/my-todo\n  \
+            $ my-todo completions zsh > ~/.zfunc/_my-todo\n  \
+            $ my-todo completions fish > ~/.config/fish/completions/my-todo.fish")]
+    Completions {
+        /// The shell to complete for
+        shell: Shell,
+    },
+    /// Print the manual page, in roff
+    #[command(after_help = "Example:\n  \
+            $ my-todo man > ~/.local/share/man/man1/my-todo.1")]
+    Man,
 }
 
 fn parse_title(raw: &str) -> Result<Title, String> {

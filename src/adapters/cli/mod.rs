@@ -4,8 +4,11 @@
 mod args;
 pub mod render;
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Color, Style};
+use clap::{ColorChoice, CommandFactory};
 
 pub use args::{Cli, Command};
 
@@ -31,10 +34,25 @@ enum Outcome {
 pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
     command: Command,
     json: bool,
+    color: ColorChoice,
     app: &App<S, C, U>,
 ) -> ExitCode {
-    let mut out = io::stdout().lock();
-    match execute(command, json, app, &mut out).and_then(|o| Ok((o, out.flush()?))) {
+    // Settles NO_COLOR, CLICOLOR_FORCE and terminals for both streams at once.
+    match color {
+        ColorChoice::Auto => {}
+        ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
+        ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let stdout = io::stdout();
+    // Cut to fit only on a terminal: piped output is for other programs, whole.
+    let width = stdout
+        .is_terminal()
+        .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .flatten();
+    let choice = anstream::AutoStream::choice(&stdout);
+    let mut out = BufWriter::new(anstream::AutoStream::new(stdout.lock(), choice));
+    let view = View { json, width };
+    match execute(command, view, app, &mut out).and_then(|o| Ok((o, out.flush()?))) {
         Ok((Outcome::Done, ())) => ExitCode::SUCCESS,
         Ok((Outcome::NothingFound, ())) => ExitCode::from(exit::NOT_FOUND),
         Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -43,13 +61,28 @@ pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
     }
 }
 
+/// How results are shown.
+#[derive(Clone, Copy)]
+struct View {
+    json: bool,
+    /// The terminal's width, when there is a terminal.
+    width: Option<usize>,
+}
+
+const ERROR: Style = Style::new()
+    .bold()
+    .fg_color(Some(Color::Ansi(AnsiColor::Red)));
+const TIP: Style = Style::new()
+    .bold()
+    .fg_color(Some(Color::Ansi(AnsiColor::Green)));
+
 /// Prints `error: ...` and an optional `tip: ...` to stderr.
 pub fn fail(code: u8, message: &str, tip: Option<&str>) -> ExitCode {
-    let mut err = io::stderr().lock();
+    let mut err = anstream::stderr().lock();
     // Nothing useful is left to do if stderr itself is gone.
-    let _ = writeln!(err, "error: {message}");
+    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {message}");
     if let Some(tip) = tip {
-        let _ = writeln!(err, "tip: {tip}");
+        let _ = writeln!(err, "{TIP}tip:{TIP:#} {tip}");
     }
     ExitCode::from(code)
 }
@@ -91,14 +124,18 @@ impl From<io::Error> for Failure {
 
 fn execute<S: TodoStore, C: Clock, U: UlidSource>(
     command: Command,
-    json: bool,
+    view: View,
     app: &App<S, C, U>,
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
+    let list = |todos: &[Todo], out: &mut _| match view.json {
+        true => render::json(todos, out),
+        false => render::table(todos, app.now(), view.width, out),
+    };
     match command {
         Command::Add { title, description } => {
             let todo = app.add(title, description.unwrap_or_default())?;
-            if json {
+            if view.json {
                 render::json(std::slice::from_ref(&todo), out)?;
             } else {
                 writeln!(
@@ -111,20 +148,18 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
         }
         Command::Show { count } => {
             let todos = app.show(count)?;
-            if json {
-                render::json(&todos, out)?;
-            } else if todos.is_empty() {
+            if todos.is_empty() && !view.json {
                 writeln!(
                     out,
                     "No todos yet. Add one with: my-todo add \"Buy milk\" \"2 liters\""
                 )?;
             } else {
-                render::table(&todos, out)?;
+                list(&todos, out)?;
             }
         }
         Command::Done { ids } => {
             let done = app.done(&ids)?;
-            if json {
+            if view.json {
                 render::json(&done, out)?;
             } else {
                 for todo in &done {
@@ -134,18 +169,22 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
         }
         Command::Find { text } => {
             let found = app.find(&text)?;
-            if json {
-                render::json(&found, out)?;
-            } else if found.is_empty() {
+            if found.is_empty() && !view.json {
                 // Like grep: nothing on stdout, exit 1; a word for people on stderr.
-                let _ = writeln!(io::stderr(), "no todo mentions {text:?}");
+                let _ = writeln!(anstream::stderr(), "no todo mentions {text:?}");
             } else {
-                render::table(&found, out)?;
+                list(&found, out)?;
             }
             if found.is_empty() {
                 return Ok(Outcome::NothingFound);
             }
         }
+        Command::Completions { shell } => {
+            let mut cli = Cli::command();
+            let name = cli.get_name().to_owned();
+            clap_complete::generate(shell, &mut cli, name, out);
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
     }
     Ok(Outcome::Done)
 }
