@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use crate::domain::{Title, Todo, TodoRef, UnknownTodos};
+use crate::domain::{Entry, Title, Todo, TodoRef, UnknownTodos, UnreadableTodo};
 use crate::ports::{Clock, StoreError, TodoStore, UlidSource};
 
 #[derive(Debug, thiserror::Error)]
@@ -11,6 +11,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Unknown(#[from] UnknownTodos),
+    #[error(transparent)]
+    Unreadable(#[from] UnreadableTodo),
 }
 
 pub struct App<S, C, U> {
@@ -37,24 +39,26 @@ impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
         let now = self.clock.now();
         self.store.update(|list| {
             let ulid = self.ulids.next_ulid(list.next_id());
-            Ok(list.add(title, description, ulid, now).clone())
+            Ok(list.add(title, description, ulid, now))
         })
     }
 
     /// The `count` newest todos, newest first.
     pub fn show(&self, count: usize) -> Result<Vec<Todo>, AppError> {
-        Ok(self
-            .store
-            .read(|list| list.recent(count).cloned().collect())?)
+        Ok(self.store.read(|list| list.recent(count))??)
     }
 
     /// Completes and removes the named todos, all or none.
     pub fn done(&self, refs: &[TodoRef]) -> Result<Vec<Todo>, AppError> {
-        self.store.update(|list| Ok(list.complete(refs)?))
+        self.store.update(|list| {
+            let removed = list.complete(refs)?;
+            // Read before saving: a todo that cannot be shown is not removed.
+            Ok(removed.iter().map(Entry::todo).collect::<Result<_, _>>()?)
+        })
     }
 
     /// Todos mentioning `text` in title or description, newest first.
     pub fn find(&self, text: &str) -> Result<Vec<Todo>, AppError> {
-        Ok(self.store.read(|list| list.find(text).cloned().collect())?)
+        Ok(self.store.read(|list| list.find(text))??)
     }
 }

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use crate::domain::{TodoId, TodoList};
+use crate::domain::{Entry, TodoId, TodoList};
 
 /// Why a store could not do its work. The message names the place and the cause.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,16 +27,19 @@ pub enum StoreErrorKind {
 
 /// Where the list lives. A unit of work: callers never load and save themselves.
 pub trait TodoStore {
+    /// How this store holds a todo until it is read.
+    type Entry: Entry;
+
     /// Runs `f` on one consistent snapshot of the list. MUST NOT wait for writers.
     /// A store that holds nothing yet reads as an empty list.
-    fn read<T>(&self, f: impl FnOnce(&TodoList) -> T) -> Result<T, StoreError>;
+    fn read<T>(&self, f: impl FnOnce(&TodoList<Self::Entry>) -> T) -> Result<T, StoreError>;
 
     /// Runs `f` on the latest list while no other `update` can run, then
     /// persists the list as `f` left it. If `f` fails, nothing is persisted.
     /// If persisting fails, the stored list MUST be the one `f` was given.
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList) -> Result<T, E>,
+        f: impl FnOnce(&mut TodoList<Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
 }
 

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use crate::domain::TodoList;
+use crate::domain::{Todo, TodoList};
 use crate::ports::{StoreError, TodoStore};
 
 #[derive(Debug, Default)]
@@ -19,6 +19,8 @@ impl MemoryStore {
 }
 
 impl TodoStore for MemoryStore {
+    type Entry = Todo;
+
     fn read<T>(&self, f: impl FnOnce(&TodoList) -> T) -> Result<T, StoreError> {
         Ok(f(&self.list.borrow()))
     }

@@ -5,7 +5,7 @@ mod reference;
 mod title;
 mod todo;
 
-pub use list::{InvalidList, TodoList, UnknownTodos};
+pub use list::{Entry, InvalidList, TodoList, UnknownTodos, UnreadableTodo};
 pub use reference::{InvalidReference, TodoRef};
 pub use title::{BlankTitle, Title};
-pub use todo::{Todo, TodoId};
+pub use todo::{Needle, Todo, TodoId};

@@ -2,7 +2,7 @@ use std::str::FromStr;
 
 use ulid::Ulid;
 
-use super::{Todo, TodoId};
+use super::TodoId;
 
 /// How a person names a todo: by its short number or by its ULID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +16,10 @@ pub enum TodoRef {
 pub struct InvalidReference(pub String);
 
 impl TodoRef {
-    pub fn matches(&self, todo: &Todo) -> bool {
+    pub fn matches(&self, id: TodoId, ulid: Ulid) -> bool {
         match self {
-            Self::Id(id) => todo.id == *id,
-            Self::Ulid(ulid) => todo.ulid == *ulid,
+            Self::Id(wanted) => id == *wanted,
+            Self::Ulid(wanted) => ulid == *wanted,
         }
     }
 }

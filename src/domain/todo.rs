@@ -1,5 +1,6 @@
 use std::fmt;
 
+use aho_corasick::AhoCorasick;
 use jiff::Timestamp;
 use ulid::Ulid;
 
@@ -26,13 +27,57 @@ pub struct Todo {
 }
 
 impl Todo {
-    /// Whether `needle`, already lowercased, occurs in the title or description.
-    pub(super) fn mentions(&self, needle: &str) -> bool {
-        contains_lowercase(self.title.as_str(), needle)
-            || contains_lowercase(&self.description, needle)
+    /// Whether the title or description contains `needle`.
+    pub(super) fn mentions(&self, needle: &Needle) -> bool {
+        needle.found_in(self.title.as_str()) || needle.found_in(&self.description)
     }
 }
 
-fn contains_lowercase(haystack: &str, needle: &str) -> bool {
-    haystack.to_lowercase().contains(needle)
+/// Text to look for, ignoring case in every alphabet.
+#[derive(Debug, Clone)]
+pub struct Needle {
+    lowercase: String,
+    /// For ASCII text, the common case: searched in place, without copies.
+    ascii: Option<AhoCorasick>,
+}
+
+impl Needle {
+    pub fn new(text: &str) -> Self {
+        let ascii = text.is_ascii().then(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([text])
+                .ok()
+        });
+        Self {
+            lowercase: text.to_lowercase(),
+            ascii: ascii.flatten(),
+        }
+    }
+
+    pub fn found_in(&self, haystack: &str) -> bool {
+        match &self.ascii {
+            Some(matcher) if haystack.is_ascii() => matcher.is_match(haystack),
+            _ => haystack.to_lowercase().contains(&self.lowercase),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_needle_is_found_ignoring_case_in_ascii_and_beyond() {
+        let found = |needle: &str, haystack: &str| Needle::new(needle).found_in(haystack);
+        assert!(found("milk", "Buy MILK today"));
+        assert!(found("MILK", "milk"));
+        assert!(found("", "anything"));
+        assert!(!found("milk", "Buy mil"));
+        assert!(!found("milk", "mmm ilk"));
+        assert!(found("молоко", "Купить МОЛОКО"));
+        assert!(found("straße", "Straße"));
+        // KELVIN SIGN lowercases to an ASCII k: the Unicode path finds it.
+        assert!(found("km", "5 \u{212A}m run"));
+    }
 }

@@ -94,6 +94,11 @@ fn report(error: &AppError) -> ExitCode {
             &format!("{error}; nothing was changed"),
             Some("run `my-todo show` to see the ids"),
         ),
+        AppError::Unreadable(e) => fail(
+            exit::DATA,
+            &e.to_string(),
+            Some("fix the todo in an editor; my-todo never writes over what it cannot read"),
+        ),
         AppError::Store(e) => {
             let code = match e.kind {
                 StoreErrorKind::Unusable => exit::DATA,

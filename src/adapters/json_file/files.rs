@@ -1,7 +1,7 @@
 //! The file-system steps a safe rewrite needs: follow links, lock, read, replace.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -132,11 +132,14 @@ fn dir_of(target: &Path) -> &Path {
     }
 }
 
-/// Replaces `target` with `bytes` so that a crash at any moment leaves either
+/// Replaces `target` with what `write` writes, so that a crash at any moment leaves either
 /// the old file or the new one: write a temporary file beside it, flush it to
 /// disk, rename it over `target`, then flush the directory entry.
 /// On failure the temporary file is removed and `target` is untouched.
-pub fn replace(target: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn replace(
+    target: &Path,
+    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = dir_of(target);
     let prefix = temp_prefix(target);
     let mut builder = tempfile::Builder::new();
@@ -147,12 +150,15 @@ pub fn replace(target: &Path, bytes: &[u8]) -> io::Result<()> {
         // As any new file: 0666 less the umask, where tempfile's default is 0600.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(dir)?;
+    let temp = builder.tempfile_in(dir)?;
     #[cfg(unix)]
     if let Ok(meta) = fs::metadata(target) {
         temp.as_file().set_permissions(meta.permissions())?;
     }
-    temp.write_all(bytes)?;
+    let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
+    write(&mut out)?;
+    out.flush()?;
+    drop(out);
     temp.as_file().sync_all()?;
     temp.persist(target).map_err(|e| e.error)?;
     // The new list is in place; failing to flush the directory entry only

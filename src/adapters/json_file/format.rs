@@ -1,23 +1,106 @@
 //! The `todo.json` format, version 1: one todo per line, unknown fields kept.
+//!
+//! Opening a list reads what every command needs: the header, and each
+//! todo's number and ULID. The rest of a todo is read only when it is shown,
+//! searched or completed, and a todo nobody touched is written back byte for
+//! byte, unknown fields and all.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{self, Write};
+use std::ops::Range;
+use std::rc::Rc;
 
 use jiff::Timestamp;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
-use crate::domain::{InvalidList, Title, Todo, TodoId, TodoList};
+use crate::domain::{Entry, InvalidList, Needle, Title, Todo, TodoId, TodoList, UnreadableTodo};
 
 pub const VERSION: u64 = 1;
 
-/// A list as stored, with every field this version does not know, to be written back as read.
+/// A list as stored, with the top-level fields this version does not know.
 #[derive(Debug, Default)]
 pub struct Document {
-    pub list: TodoList,
+    pub list: TodoList<StoredTodo>,
     unknown_top: BTreeMap<String, Box<RawValue>>,
-    unknown_in_todos: HashMap<Ulid, BTreeMap<String, Box<RawValue>>>,
+}
+
+/// The text of a list file, shared by the todos read from it.
+#[derive(Debug)]
+pub struct Source {
+    /// How messages name the file.
+    name: String,
+    text: String,
+}
+
+/// A todo read from the file, as the span of text it takes there, or added since.
+#[derive(Debug, Clone)]
+pub enum StoredTodo {
+    Read {
+        id: TodoId,
+        ulid: Ulid,
+        source: Rc<Source>,
+        span: Range<usize>,
+    },
+    Added(Box<Todo>),
+}
+
+impl From<Todo> for StoredTodo {
+    fn from(todo: Todo) -> Self {
+        Self::Added(Box::new(todo))
+    }
+}
+
+impl Entry for StoredTodo {
+    fn id(&self) -> TodoId {
+        match self {
+            Self::Read { id, .. } => *id,
+            Self::Added(todo) => todo.id,
+        }
+    }
+
+    fn ulid(&self) -> Ulid {
+        match self {
+            Self::Read { ulid, .. } => *ulid,
+            Self::Added(todo) => todo.ulid,
+        }
+    }
+
+    fn todo(&self) -> Result<Todo, UnreadableTodo> {
+        match self {
+            Self::Read { source, span, .. } => {
+                let raw = &source.text[span.clone()];
+                decode_todo(raw).map_err(|message| {
+                    let spot = Spot {
+                        text: &source.text,
+                        offset: span.start,
+                    };
+                    UnreadableTodo(format!(
+                        "{} is not a todo list we can use: {}",
+                        source.name,
+                        spot.error(message)
+                    ))
+                })
+            }
+            Self::Added(todo) => Ok(Todo::clone(todo)),
+        }
+    }
+
+    fn may_mention(&self, needle: &Needle) -> bool {
+        match self {
+            // Without escapes, the text of every field is as stored: if the
+            // whole todo does not contain the needle, no field does.
+            Self::Read { source, span, .. } => {
+                let raw = &source.text[span.clone()];
+                raw.contains('\\') || needle.found_in(raw)
+            }
+            Self::Added(_) => true,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,110 +117,232 @@ pub enum FormatError {
     Invalid(#[from] InvalidList),
 }
 
-type Fields<'a> = BTreeMap<String, &'a RawValue>;
-
-pub fn parse(text: &str) -> Result<Document, FormatError> {
+/// Reads a list from `text`; `name` is how messages about its todos name the file.
+pub fn parse(name: &str, text: String) -> Result<Document, FormatError> {
     if text.trim().is_empty() {
         return Ok(Document::default());
     }
+    let source = Rc::new(Source {
+        name: name.to_owned(),
+        text,
+    });
+    let text = source.text.as_str();
     let at_start = Spot { text, offset: 0 };
-    let mut top: Fields = serde_json::from_str(text).map_err(|e| at_start.serde(e))?;
-    let version: u64 = take_required(&mut top, "version", at_start, "the list")?;
+    let top: Top = serde_json::from_str(text).map_err(|e| at_start.serde(&e))?;
+    let version = top
+        .version
+        .ok_or_else(|| at_start.error("the list has no \"version\"".into()))?;
     if version > VERSION {
         return Err(FormatError::Newer(version));
     }
     if version != VERSION {
         return Err(at_start.error(format!("unknown format version {version}")));
     }
-    let next_id: u64 = take_required(&mut top, "next_id", at_start, "the list")?;
-    let raw_todos = take_raw(&mut top, "todos", at_start, "the list")?;
-    let in_todos = Spot::of(text, raw_todos);
-    let items: Vec<&RawValue> = serde_json::from_str(raw_todos.get())
-        .map_err(|_| in_todos.error("\"todos\" must be an array".into()))?;
+    let next_id = top
+        .next_id
+        .ok_or_else(|| at_start.error("the list has no \"next_id\"".into()))?;
+    let items = top
+        .todos
+        .ok_or_else(|| at_start.error("the list has no \"todos\"".into()))?;
 
-    let mut todos = Vec::with_capacity(items.len());
-    let mut unknown_in_todos = HashMap::new();
+    let mut entries = Vec::with_capacity(items.len());
     for item in items {
-        let (todo, unknown) = parse_todo(text, item)?;
-        if !unknown.is_empty() {
-            unknown_in_todos.insert(todo.ulid, unknown);
-        }
-        todos.push(todo);
+        let here = Spot::of(text, item);
+        let (id, ulid) = identify(item.get()).map_err(|message| here.error(message))?;
+        let end = here.offset + item.get().len();
+        entries.push(StoredTodo::Read {
+            id,
+            ulid,
+            source: Rc::clone(&source),
+            span: here.offset..end,
+        });
     }
+    let unknown_top = top
+        .unknown
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
     Ok(Document {
-        list: TodoList::from_parts(next_id, todos)?,
-        unknown_top: own(top),
-        unknown_in_todos,
+        list: TodoList::from_parts(next_id, entries)?,
+        unknown_top,
     })
 }
 
-fn parse_todo<'a>(
-    text: &'a str,
-    item: &'a RawValue,
-) -> Result<(Todo, BTreeMap<String, Box<RawValue>>), FormatError> {
-    let here = Spot::of(text, item);
-    let mut fields: Fields = serde_json::from_str(item.get())
-        .map_err(|_| here.error("each todo must be a JSON object".into()))?;
-    let id: u64 = take_required(&mut fields, "id", here, "a todo")?;
+/// The top level of the file, read in one pass; todos are kept as spans.
+struct Top<'a> {
+    version: Option<u64>,
+    next_id: Option<u64>,
+    todos: Option<Vec<&'a RawValue>>,
+    unknown: Vec<(String, &'a RawValue)>,
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object with \"version\", \"next_id\" and \"todos\"")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut top = Top {
+            version: None,
+            next_id: None,
+            todos: None,
+            unknown: Vec::new(),
+        };
+        while let Some(key) = map.next_key::<Cow<str>>()? {
+            match key.as_ref() {
+                "version" => top.version = Some(map.next_value()?),
+                "next_id" => top.next_id = Some(map.next_value()?),
+                "todos" => {
+                    top.todos = map.next_value_seed(TodosSeed {
+                        version: top.version,
+                    })?
+                }
+                _ => top.unknown.push((key.into_owned(), map.next_value()?)),
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// The todos array, each todo as its raw text. A list whose version came
+/// first and is newer than this one may shape its todos otherwise: skipped.
+struct TodosSeed {
+    version: Option<u64>,
+}
+
+impl<'de> DeserializeSeed<'de> for TodosSeed {
+    type Value = Option<Vec<&'de RawValue>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        if self.version.is_some_and(|v| v > VERSION) {
+            IgnoredAny::deserialize(deserializer)?;
+            return Ok(Some(Vec::new()));
+        }
+        deserializer.deserialize_seq(TodosVisitor).map(Some)
+    }
+}
+
+struct TodosVisitor;
+
+impl<'de> Visitor<'de> for TodosVisitor {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"todos\" to be an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// A todo's number and ULID: read straight off the layout this module
+/// writes, or from the JSON in any other layout.
+fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
+    if let Some(found) = identify_written_layout(raw) {
+        return Ok(found);
+    }
+    let mut fields: Fields =
+        serde_json::from_str(raw).map_err(|_| "each todo must be a JSON object".to_owned())?;
+    let id: u64 = take(&mut fields, "id", "a todo")?;
     let what = format!("todo {id}");
-    let ulid: String = take_required(&mut fields, "ulid", here, &what)?;
+    let ulid: String = take(&mut fields, "ulid", &what)?;
     let ulid = Ulid::from_string(&ulid)
-        .map_err(|_| here.error(format!("{what}: \"ulid\" is not a ULID: {ulid:?}")))?;
-    let title: String = take_required(&mut fields, "title", here, &what)?;
-    let title = Title::new(&title).map_err(|e| here.error(format!("{what}: {e}")))?;
-    let description: String = match fields.remove("description") {
-        Some(raw) => value(text, raw, "description", &what)?,
-        None => String::new(),
+        .map_err(|_| format!("{what}: \"ulid\" is not a ULID: {ulid:?}"))?;
+    Ok((TodoId(id), ulid))
+}
+
+/// `{"id": 12, "ulid": "01…",` as `render_todo` writes it, read without a parser.
+fn identify_written_layout(raw: &str) -> Option<(TodoId, Ulid)> {
+    let rest = raw.strip_prefix("{\"id\": ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let id = rest[..digits].parse().ok()?;
+    let rest = rest[digits..].strip_prefix(", \"ulid\": \"")?;
+    let ulid = Ulid::from_string(rest.get(..26)?).ok()?;
+    rest[26..].starts_with('"').then_some((TodoId(id), ulid))
+}
+
+/// The fields of a todo, decoded fast when they are as expected.
+#[derive(Deserialize)]
+struct Record<'a> {
+    id: u64,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow, default)]
+    description: Cow<'a, str>,
+    #[serde(borrow)]
+    created_at: Cow<'a, str>,
+}
+
+/// A whole todo from its text; the message says what is wrong with it.
+fn decode_todo(raw: &str) -> Result<Todo, String> {
+    let (id, ulid) = identify(raw)?;
+    let Ok(record) = serde_json::from_str::<Record>(raw) else {
+        return Err(explain(raw));
     };
-    let created_at: String = take_required(&mut fields, "created_at", here, &what)?;
-    let created_at: Timestamp = created_at.parse().map_err(|_| {
-        here.error(format!(
-            "{what}: \"created_at\" is not an RFC 3339 time: {created_at:?}"
-        ))
+    let what = format!("todo {}", record.id);
+    let title = Title::new(&record.title).map_err(|e| format!("{what}: {e}"))?;
+    let created_at: Timestamp = record.created_at.parse().map_err(|_| {
+        format!(
+            "{what}: \"created_at\" is not an RFC 3339 time: {:?}",
+            record.created_at
+        )
     })?;
-    let todo = Todo {
-        id: TodoId(id),
+    Ok(Todo {
+        id,
         ulid,
         title,
-        description,
+        description: record.description.into_owned(),
         created_at,
+    })
+}
+
+/// Why a todo that is a JSON object did not decode, field by field.
+fn explain(raw: &str) -> String {
+    let Ok(mut fields) = serde_json::from_str::<Fields>(raw) else {
+        return "each todo must be a JSON object".into();
     };
-    Ok((todo, own(fields)))
+    let what = match take::<u64>(&mut fields, "id", "a todo") {
+        Ok(id) => format!("todo {id}"),
+        Err(message) => return message,
+    };
+    for key in ["title", "created_at"] {
+        if let Err(message) = take::<String>(&mut fields, key, &what) {
+            return message;
+        }
+    }
+    match fields.remove("description") {
+        Some(raw) => value::<String>(raw, "description", &what).err(),
+        None => None,
+    }
+    .unwrap_or_else(|| format!("{what} cannot be read"))
 }
 
-fn take_raw<'a>(
-    fields: &mut Fields<'a>,
-    key: &str,
-    here: Spot,
-    what: &str,
-) -> Result<&'a RawValue, FormatError> {
-    fields
+type Fields<'a> = BTreeMap<String, &'a RawValue>;
+
+fn take<T: DeserializeOwned>(fields: &mut Fields, key: &str, what: &str) -> Result<T, String> {
+    let raw = fields
         .remove(key)
-        .ok_or_else(|| here.error(format!("{what} has no \"{key}\"")))
+        .ok_or_else(|| format!("{what} has no \"{key}\""))?;
+    value(raw, key, what)
 }
 
-fn take_required<T: DeserializeOwned>(
-    fields: &mut Fields,
-    key: &str,
-    here: Spot,
-    what: &str,
-) -> Result<T, FormatError> {
-    let raw = take_raw(fields, key, here, what)?;
-    value(here.text, raw, key, what)
-}
-
-fn value<T: DeserializeOwned>(
-    text: &str,
-    raw: &RawValue,
-    key: &str,
-    what: &str,
-) -> Result<T, FormatError> {
-    serde_json::from_str(raw.get())
-        .map_err(|e| Spot::of(text, raw).error(format!("{what}: \"{key}\": {}", message(&e))))
-}
-
-fn own(fields: Fields) -> BTreeMap<String, Box<RawValue>> {
-    fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect()
+fn value<T: DeserializeOwned>(raw: &RawValue, key: &str, what: &str) -> Result<T, String> {
+    serde_json::from_str(raw.get()).map_err(|e| format!("{what}: \"{key}\": {}", message(&e)))
 }
 
 /// A place in the file, for messages that say where to look.
@@ -172,18 +377,13 @@ impl<'a> Spot<'a> {
         }
     }
 
-    /// An error from parsing the text this spot starts.
-    fn serde(self, e: serde_json::Error) -> FormatError {
-        if e.is_data() {
-            return self.error(format!(
-                "expected a JSON object with \"version\", \"next_id\" and \"todos\" ({})",
-                message(&e)
-            ));
-        }
+    /// An error from serde_json, which knows its own position.
+    fn serde(self, e: &serde_json::Error) -> FormatError {
         FormatError::Malformed {
             line: e.line(),
-            column: e.column(),
-            message: message(&e),
+            // A wrong type found at the very start is reported at column 0.
+            column: e.column().max(1),
+            message: message(e),
         }
     }
 }
@@ -208,21 +408,22 @@ pub fn render(doc: &Document, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, ": {},", raw.get())?;
     }
     out.write_all(b"  \"todos\": [")?;
-    for (n, todo) in doc.list.todos().iter().enumerate() {
+    for (n, entry) in doc.list.entries().iter().enumerate() {
         out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
-        render_todo(todo, doc.unknown_in_todos.get(&todo.ulid), out)?;
+        match entry {
+            StoredTodo::Read { source, span, .. } => {
+                out.write_all(source.text[span.clone()].as_bytes())?;
+            }
+            StoredTodo::Added(todo) => render_todo(todo, out)?,
+        }
     }
-    if !doc.list.todos().is_empty() {
+    if !doc.list.entries().is_empty() {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"]\n}\n")
 }
 
-fn render_todo(
-    todo: &Todo,
-    unknown: Option<&BTreeMap<String, Box<RawValue>>>,
-    out: &mut impl Write,
-) -> io::Result<()> {
+fn render_todo(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
     write!(
         out,
         "{{\"id\": {}, \"ulid\": \"{}\", \"title\": ",
@@ -231,13 +432,7 @@ fn render_todo(
     serde_json::to_writer(&mut *out, todo.title.as_str())?;
     out.write_all(b", \"description\": ")?;
     serde_json::to_writer(&mut *out, &todo.description)?;
-    write!(out, ", \"created_at\": \"{}\"", todo.created_at)?;
-    for (key, raw) in unknown.into_iter().flatten() {
-        out.write_all(b", ")?;
-        serde_json::to_writer(&mut *out, key)?;
-        write!(out, ": {}", raw.get())?;
-    }
-    out.write_all(b"}")
+    write!(out, ", \"created_at\": \"{}\"}}", todo.created_at)
 }
 
 #[cfg(test)]
@@ -245,10 +440,67 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn load(text: &str) -> Result<Document, FormatError> {
+        parse("todo.json", text.to_owned())
+    }
+
     fn rendered(doc: &Document) -> String {
         let mut out = Vec::new();
         render(doc, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn all(doc: &Document) -> Vec<Todo> {
+        doc.list.recent(usize::MAX).unwrap()
+    }
+
+    const HAND_WRITTEN: &str = r#"{"todos": [
+  { "title" : "Buy milk",  "id":1, "ulid":"01M81V6XYR0000000000000001",
+    "created_at":"2026-11-22T14:40:23+01:00", "tags": ["x", 1.50] },
+  {"id": 2, "ulid": "01M81V6XYR0000000000000002", "title": "  ", "created_at": "2026-11-22T14:40:23Z"}
+], "next_id": 2, "version": 1}"#;
+
+    #[test]
+    fn any_layout_is_read_and_untouched_todos_are_written_back_verbatim() {
+        let mut doc = load(HAND_WRITTEN).unwrap();
+        assert_eq!(doc.list.next_id(), TodoId(3));
+        let first = doc.list.entries()[0].todo().unwrap();
+        assert_eq!(first.title.as_str(), "Buy milk");
+        assert_eq!(first.created_at.to_string(), "2026-11-22T13:40:23Z");
+        doc.list.add(
+            Title::new("new").unwrap(),
+            String::new(),
+            Ulid::from_parts(1, 3),
+            Timestamp::UNIX_EPOCH,
+        );
+        let text = rendered(&doc);
+        assert!(text.contains(
+            r#"{ "title" : "Buy milk",  "id":1, "ulid":"01M81V6XYR0000000000000001",
+    "created_at":"2026-11-22T14:40:23+01:00", "tags": ["x", 1.50] }"#
+        ));
+        assert!(text.contains(r#""title": "  ""#));
+        assert_eq!(load(&text).unwrap().list.entries().len(), 3);
+    }
+
+    #[test]
+    fn a_broken_todo_is_reported_when_read_with_its_place() {
+        let doc = load(HAND_WRITTEN).unwrap();
+        let err = doc.list.recent(1).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "todo.json is not a todo list we can use: line 4, column 3: todo 2: a title must not be blank"
+        );
+    }
+
+    #[test]
+    fn numbers_and_ulids_are_checked_when_the_list_is_opened() {
+        let err = load(r#"{"version": 1, "next_id": 1, "todos": [{"id": 1, "ulid": "nope"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            r#"line 1, column 40: todo 1: "ulid" is not a ULID: "nope""#
+        );
     }
 
     #[test]
@@ -259,24 +511,28 @@ mod tests {
             let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
             let unknown =
                 format!("{{\"version\": 1, \"next_id\": 1, \"todos\": [], \"x\": {deep}}}");
-            assert!(parse(&unknown).is_ok());
+            assert!(load(&unknown).is_ok());
             let in_todos = format!("{{\"version\": 1, \"next_id\": 1, \"todos\": {deep}}}");
-            assert!(parse(&in_todos).is_err());
+            assert!(load(&in_todos).is_err());
             let in_a_todo =
                 format!("{{\"version\": 1, \"next_id\": 1, \"todos\": [{{\"id\": {deep}}}]}}");
-            assert!(parse(&in_a_todo).is_err());
+            assert!(load(&in_a_todo).is_err());
         }
     }
 
     #[test]
     fn an_empty_file_is_an_empty_list() {
-        assert_eq!(parse(" \n").unwrap().list, TodoList::default());
+        let doc = load(" \n").unwrap();
+        assert_eq!(doc.list.next_id(), TodoId(1));
+        assert!(doc.list.entries().is_empty());
     }
 
     proptest! {
         #[test]
         fn any_bytes_give_a_list_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let _ = parse(&String::from_utf8_lossy(&bytes));
+            if let Ok(doc) = load(&String::from_utf8_lossy(&bytes)) {
+                let _ = doc.list.recent(usize::MAX);
+            }
         }
 
         #[test]
@@ -292,7 +548,9 @@ mod tests {
                 0..64,
             )
         ) {
-            let _ = parse(&tokens.concat());
+            if let Ok(doc) = load(&tokens.concat()) {
+                let _ = doc.list.find("x");
+            }
         }
 
         #[test]
@@ -300,19 +558,18 @@ mod tests {
             titles in proptest::collection::vec(any::<String>(), 0..8),
             description in any::<String>(),
         ) {
-            let mut list = TodoList::default();
+            let mut doc = Document::default();
             for (n, title) in titles.iter().filter_map(|t| Title::new(t).ok()).enumerate() {
-                list.add(
+                doc.list.add(
                     title,
                     description.clone(),
                     Ulid::from_parts(n as u64, n as u128),
                     Timestamp::from_second(n as i64 * 1_000_000).unwrap(),
                 );
             }
-            let doc = Document { list, ..Document::default() };
             let text = rendered(&doc);
-            let again = parse(&text).unwrap();
-            prop_assert_eq!(&again.list, &doc.list);
+            let again = load(&text).unwrap();
+            prop_assert_eq!(all(&again), all(&doc));
             prop_assert_eq!(rendered(&again), text);
         }
     }

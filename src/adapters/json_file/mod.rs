@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::domain::TodoList;
 use crate::ports::{StoreError, StoreErrorKind, TodoStore};
 use files::{Contents, LockFailure};
-use format::{Document, FormatError};
+use format::{Document, FormatError, StoredTodo};
 
 pub use files::MAX_FILE_BYTES;
 pub use format::VERSION;
@@ -67,7 +67,7 @@ impl JsonFileStore {
                 e.utf8_error().valid_up_to()
             ))
         })?;
-        format::parse(&text).map_err(|e| match e {
+        format::parse(&self.shown().to_string(), text).map_err(|e| match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer my-todo: {e}", self.shown()),
@@ -110,14 +110,16 @@ impl JsonFileStore {
 }
 
 impl TodoStore for JsonFileStore {
-    fn read<T>(&self, f: impl FnOnce(&TodoList) -> T) -> Result<T, StoreError> {
+    type Entry = StoredTodo;
+
+    fn read<T>(&self, f: impl FnOnce(&TodoList<StoredTodo>) -> T) -> Result<T, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
         Ok(f(&self.load(&target)?.list))
     }
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList) -> Result<T, E>,
+        f: impl FnOnce(&mut TodoList<StoredTodo>) -> Result<T, E>,
     ) -> Result<T, E> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
         let lock_path = files::lock_path(&target);
@@ -144,9 +146,7 @@ impl TodoStore for JsonFileStore {
         files::remove_stale_temps(&target);
         let mut doc = self.load(&target)?;
         let out = f(&mut doc.list)?;
-        let mut bytes = Vec::new();
-        format::render(&doc, &mut bytes).map_err(|e| self.io_error("write", e))?;
-        files::replace(&target, &bytes).map_err(|e| {
+        files::replace(&target, |out| format::render(&doc, out)).map_err(|e| {
             self.error(
                 StoreErrorKind::Io,
                 format!("cannot save {}: {e}", self.shown()),
