@@ -50,8 +50,18 @@ pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
         .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
         .flatten();
     let choice = anstream::AutoStream::choice(&stdout);
-    let mut out = BufWriter::new(anstream::AutoStream::new(stdout.lock(), choice));
-    let view = View { json, width };
+    let colored = choice != anstream::ColorChoice::Never;
+    // Plain output goes straight out, rather than through a filter that strips colors.
+    let sink: Box<dyn Write> = match colored {
+        true => Box::new(anstream::AutoStream::new(stdout.lock(), choice)),
+        false => Box::new(stdout.lock()),
+    };
+    let mut out = BufWriter::new(sink);
+    let view = View {
+        json,
+        width,
+        colored,
+    };
     match execute(command, view, app, &mut out).and_then(|o| Ok((o, out.flush()?))) {
         Ok((Outcome::Done, ())) => ExitCode::SUCCESS,
         Ok((Outcome::NothingFound, ())) => ExitCode::from(exit::NOT_FOUND),
@@ -67,6 +77,7 @@ struct View {
     json: bool,
     /// The terminal's width, when there is a terminal.
     width: Option<usize>,
+    colored: bool,
 }
 
 const ERROR: Style = Style::new()
@@ -135,7 +146,14 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
 ) -> Result<Outcome, Failure> {
     let list = |todos: &[Todo], out: &mut _| match view.json {
         true => render::json(todos, out),
-        false => render::table(todos, app.now(), view.width, out),
+        false => {
+            let layout = render::Layout {
+                now: app.now(),
+                max_width: view.width,
+                colored: view.colored,
+            };
+            render::table(todos, &layout, out)
+        }
     };
     match command {
         Command::Add { title, description } => {

@@ -70,15 +70,25 @@ struct Row<'a> {
     age: String,
 }
 
+/// How a table is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// The time ages are counted to.
+    pub now: Timestamp,
+    /// A terminal's width, to cut long text to; none when piped.
+    pub max_width: Option<usize>,
+    /// Whether to dim ids and ages and embolden titles.
+    pub colored: bool,
+}
+
 /// Columns aligned by display width, so CJK and emoji line up. With a
-/// `max_width` (a terminal's), descriptions and then titles are cut short
-/// with an ellipsis to fit.
-pub fn table(
-    todos: &[Todo],
-    now: Timestamp,
-    max_width: Option<usize>,
-    out: &mut impl Write,
-) -> io::Result<()> {
+/// `max_width`, descriptions and then titles are cut short with an ellipsis to fit.
+pub fn table(todos: &[Todo], layout: &Layout, out: &mut impl Write) -> io::Result<()> {
+    let now = layout.now;
+    let [dim, bold, header_style] = match layout.colored {
+        true => [DIM, BOLD, HEADER],
+        false => [Style::new(); 3],
+    };
     let rows: Vec<Row> = todos
         .iter()
         .map(|t| Row {
@@ -95,7 +105,7 @@ pub fn table(
     let mut title_width = widest("TITLE", |r| r.title.width());
     let mut description_width = widest("DESCRIPTION", |r| r.description.width());
     let age_width = widest("AGE", |r| r.age.len());
-    if let Some(max) = max_width {
+    if let Some(max) = layout.max_width {
         let fixed = id_width + age_width + 3 * GAP.len();
         let mut excess = (fixed + title_width + description_width).saturating_sub(max);
         for (width, least) in [(&mut description_width, 11), (&mut title_width, 12)] {
@@ -105,7 +115,7 @@ pub fn table(
         }
     }
 
-    let header = |name: &str| format!("{HEADER}{name}{HEADER:#}");
+    let header = |name: &str| format!("{header_style}{name}{header_style:#}");
     write!(out, "{}{}{GAP}", spaces(id_width - 2), header("ID"))?;
     write!(out, "{}{}{GAP}", header("TITLE"), spaces(title_width - 5))?;
     write!(
@@ -118,14 +128,14 @@ pub fn table(
     for row in &rows {
         let title = fit(&row.title, title_width);
         let description = fit(&row.description, description_width);
-        write!(out, "{DIM}{:>id_width$}{DIM:#}{GAP}", row.id)?;
+        write!(out, "{dim}{:>id_width$}{dim:#}{GAP}", row.id)?;
         write!(
             out,
-            "{BOLD}{title}{BOLD:#}{}",
+            "{bold}{title}{bold:#}{}",
             spaces(title_width - title.width())
         )?;
         write!(out, "{GAP}{}{GAP}", pad(&description, description_width))?;
-        writeln!(out, "{DIM}{}{DIM:#}", row.age)?;
+        writeln!(out, "{dim}{}{dim:#}", row.age)?;
     }
     Ok(())
 }
