@@ -13,11 +13,12 @@ pub trait Entry: From<Todo> {
     fn ulid(&self) -> Ulid;
     /// The whole todo; fails if what was stored turns out not to be one.
     fn todo(&self) -> Result<Todo, UnreadableTodo>;
-    /// A quick check that may wrongly say yes, never wrongly no: could this
-    /// todo mention `needle`?
-    fn may_mention(&self, needle: &Needle) -> bool {
+    /// A quick check, for each of `entries`, that may wrongly say yes but
+    /// never wrongly no: could this todo mention `needle`? A store that can
+    /// search its text faster than todo by todo says so here.
+    fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
         let _ = needle;
-        true
+        vec![true; entries.len()]
     }
 }
 
@@ -148,13 +149,18 @@ impl<E: Entry> TodoList<E> {
     /// Todos whose title or description contains `text`, ignoring case, newest first.
     pub fn find(&self, text: &str) -> Result<Vec<Todo>, UnreadableTodo> {
         let needle = Needle::new(text);
+        let candidates = E::may_mention(&self.entries, &needle);
         let mut found = Vec::new();
-        for entry in self.entries.iter().rev() {
-            if entry.may_mention(&needle) {
-                let todo = entry.todo()?;
-                if todo.mentions(&needle) {
-                    found.push(todo);
-                }
+        for (entry, _) in self
+            .entries
+            .iter()
+            .zip(candidates)
+            .rev()
+            .filter(|(_, c)| *c)
+        {
+            let todo = entry.todo()?;
+            if todo.mentions(&needle) {
+                found.push(todo);
             }
         }
         Ok(found)

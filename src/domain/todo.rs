@@ -55,6 +55,13 @@ impl Needle {
         }
     }
 
+    /// Where an ASCII needle occurs in `text`, ignoring ASCII case; `None` for
+    /// a needle beyond ASCII, which only text beyond ASCII can hold.
+    pub fn ascii_matches<'a>(&'a self, text: &'a str) -> Option<impl Iterator<Item = usize> + 'a> {
+        let matcher = self.ascii.as_ref()?;
+        Some(matcher.find_overlapping_iter(text).map(|m| m.start()))
+    }
+
     pub fn found_in(&self, haystack: &str) -> bool {
         match &self.ascii {
             Some(matcher) if haystack.is_ascii() => matcher.is_match(haystack),

@@ -90,16 +90,32 @@ impl Entry for StoredTodo {
         }
     }
 
-    fn may_mention(&self, needle: &Needle) -> bool {
-        match self {
-            // Without escapes, the text of every field is as stored: if the
-            // whole todo does not contain the needle, no field does.
-            Self::Read { source, span, .. } => {
-                let raw = &source.text[span.clone()];
-                raw.contains('\\') || needle.found_in(raw)
-            }
-            Self::Added(_) => true,
-        }
+    /// Searches the file's text once, rather than todo by todo. A todo may
+    /// mention the needle if the needle occurs in its text, or if its text
+    /// has escapes or characters beyond ASCII, which only decoding can judge.
+    fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
+        let Some(Self::Read { source, .. }) =
+            entries.iter().find(|e| matches!(e, Self::Read { .. }))
+        else {
+            return vec![true; entries.len()];
+        };
+        let text = source.text.as_str();
+        let mut marks: Vec<usize> = needle.ascii_matches(text).into_iter().flatten().collect();
+        marks.extend(text.match_indices('\\').map(|(at, _)| at));
+        marks.sort_unstable();
+        entries
+            .iter()
+            .map(|entry| match entry {
+                Self::Read {
+                    source: from, span, ..
+                } if Rc::ptr_eq(from, source) => {
+                    let first = marks.partition_point(|&at| at < span.start);
+                    marks.get(first).is_some_and(|&at| at < span.end)
+                        || !text[span.clone()].is_ascii()
+                }
+                _ => true,
+            })
+            .collect()
     }
 }
 
@@ -501,6 +517,32 @@ mod tests {
             err,
             r#"line 1, column 40: todo 1: "ulid" is not a ULID: "nope""#
         );
+    }
+
+    #[test]
+    fn find_sees_through_escapes_and_beyond_ascii() {
+        let todo = |id: u64, title: &str| {
+            format!(
+                r#"{{"id": {id}, "ulid": "01M81V6XYR000000000000000{id}", "title": "{title}", "created_at": "2026-11-22T14:40:23Z"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"version": 1, "next_id": 1, "todos": [{}, {}, {}, {}]}}"#,
+            todo(1, r"a\u0062c \u041c\u041e\u041b\u041e\u041a\u041e"),
+            todo(2, "5 \u{212A}m run"),
+            todo(3, "plain abc"),
+            todo(4, "Straße"),
+        );
+        let doc = load(&text).unwrap();
+        let ids = |needle: &str| -> Vec<u64> {
+            doc.list.find(needle).unwrap().iter().map(|t| t.id.0).collect()
+        };
+        assert_eq!(ids("ABC"), [3, 1]);
+        assert_eq!(ids("молоко"), [1]);
+        assert_eq!(ids("km"), [2]);
+        assert_eq!(ids("STRAßE"), [4]);
+        assert_eq!(ids("run"), [2]);
+        assert_eq!(ids("zzz"), Vec::<u64>::new());
     }
 
     #[test]
