@@ -24,12 +24,13 @@ mod render;
 #[path = "template/settings.rs"]
 mod settings;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 use derive::{Files, Names, Piece};
-use render::{Generation, differences, read_tree};
+use render::{Generation, differences, executables, read_tree};
 use settings::Package;
 
 fn root() -> &'static Path {
@@ -49,6 +50,9 @@ struct Derived {
     project: Files,
     package: Package,
     template: Files,
+    /// Files to be left executable, by their paths in the project and in the template.
+    executable: BTreeSet<String>,
+    template_executable: BTreeSet<String>,
 }
 
 fn derived() -> &'static Derived {
@@ -56,20 +60,24 @@ fn derived() -> &'static Derived {
     DERIVED.get_or_init(|| {
         let derived = derive_template();
         if std::env::var_os("TEMPLATE").is_some_and(|mode| mode == "overwrite") {
-            write_template(&derived.template);
+            write_template(&derived.template, &derived.template_executable);
         }
         derived
     })
 }
 
 fn derive_template() -> Derived {
-    let mut project = derive::project_files(root());
+    let (mut project, executable) = derive::project_files(root());
     let lock = lock::project_lock(&project, root());
     project.insert("Cargo.lock".to_owned(), lock.into_bytes());
 
     let cargo_toml = derive::text(&project["Cargo.toml"]).unwrap();
     let package = Package::read(cargo_toml);
     let names = Names::of(&package.name);
+    let template_executable = executable
+        .iter()
+        .map(|path| names.template_path(path))
+        .collect();
     let render = |text: &str| names.template_text(vec![Piece::Text(text.to_owned())]);
     let mut template = Files::new();
     let mut verbatim = Vec::new();
@@ -102,10 +110,12 @@ fn derive_template() -> Derived {
         project,
         package,
         template,
+        executable,
+        template_executable,
     }
 }
 
-fn write_template(template: &Files) {
+fn write_template(template: &Files, executable: &BTreeSet<String>) {
     let dir = root().join("template");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).unwrap();
@@ -113,8 +123,15 @@ fn write_template(template: &Files) {
     for (path, bytes) in template {
         let file = dir.join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, bytes).unwrap();
+        std::fs::write(&file, bytes).unwrap();
+        #[cfg(unix)]
+        if executable.contains(path) {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
     }
+    #[cfg(not(unix))]
+    let _ = executable;
 }
 
 const REGENERATE: &str = "TEMPLATE=overwrite cargo test --test template";
@@ -125,6 +142,12 @@ fn template_is_derived_from_the_project() {
     let on_disk = read_tree(&root().join("template"));
     if let Some(report) = differences(("derived", &derived.template), ("template", &on_disk)) {
         panic!("template/ is out of date; `{REGENERATE}` regenerates it.\n\n{report}");
+    }
+    if let Some(found) = executables(&root().join("template"), &on_disk) {
+        assert_eq!(
+            found, derived.template_executable,
+            "template/ has other executable files than the project; `{REGENERATE}`"
+        );
     }
 }
 
@@ -151,6 +174,9 @@ fn rendered_under_the_project_name_the_template_is_the_project() {
             "The template does not render back into the project: \
              `{REGENERATE}` regenerates it.\n\n{report}"
         );
+    }
+    if let Some(found) = executables(&generated, &rendered) {
+        assert_eq!(found, derived.executable, "executable files, rendered");
     }
 }
 

@@ -1,7 +1,7 @@
 //! From the project's files to the template's: what is left out, and how the
 //! name becomes placeholders without Liquid mangling anything else.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 use std::process::Command;
@@ -32,11 +32,11 @@ fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 /// The project as a generated one would be: the files git tracks, less the
-/// root-only ones and root-only regions. `Cargo.lock` is left as the root's:
-/// see `lock::project_lock`.
-pub fn project_files(root: &Path) -> Files {
+/// root-only ones and root-only regions, and which of them git marks as
+/// executable. `Cargo.lock` is left as the root's: see `lock::project_lock`.
+pub fn project_files(root: &Path) -> (Files, BTreeSet<String>) {
     let listed = Command::new("git")
-        .args(["ls-files", "-z"])
+        .args(["ls-files", "--stage", "-z"])
         .current_dir(root)
         .output()
         .expect("git lists the project's files");
@@ -46,10 +46,13 @@ pub fn project_files(root: &Path) -> Files {
         String::from_utf8_lossy(&listed.stderr)
     );
     let mut files = Files::new();
-    for path in String::from_utf8(listed.stdout)
+    let mut executable = BTreeSet::new();
+    for entry in String::from_utf8(listed.stdout)
         .unwrap()
         .split_terminator('\0')
     {
+        // <mode> <object> <stage>\t<path>
+        let (stage, path) = entry.split_once('\t').unwrap();
         let is_root_only = ROOT_ONLY
             .iter()
             .any(|only| path == *only || (only.ends_with('/') && path.starts_with(only)));
@@ -64,8 +67,11 @@ pub fn project_files(root: &Path) -> Files {
             None => bytes,
         };
         files.insert(path.to_owned(), bytes);
+        if stage.starts_with("100755") {
+            executable.insert(path.to_owned());
+        }
     }
-    files
+    (files, executable)
 }
 
 /// The file as text, unless it is binary (not UTF-8, or holding a NUL).

@@ -6,6 +6,7 @@
 //! so every generation runs in a child process, this test binary again, with
 //! an environment made for it.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -129,6 +130,28 @@ pub fn read_tree(dir: &Path) -> Files {
     let mut files = Files::new();
     walk(dir, "", &mut files);
     files
+}
+
+/// Which of `files`, under `dir`, may be run; `None` where the file system
+/// does not say (Windows).
+pub fn executables(dir: &Path, files: &Files) -> Option<BTreeSet<String>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let runnable = |path: &&String| {
+            let mode = std::fs::metadata(dir.join(path))
+                .unwrap()
+                .permissions()
+                .mode();
+            mode & 0o111 != 0
+        };
+        Some(files.keys().filter(runnable).cloned().collect())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, files);
+        None
+    }
 }
 
 /// What differs between two trees, as a report naming each file, with a
