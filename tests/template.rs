@@ -29,7 +29,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use derive::{Files, Names, Piece};
+use derive::{Files, Names};
 use render::{Generation, differences, executables, read_tree};
 use settings::Package;
 
@@ -73,12 +73,12 @@ fn derive_template() -> Derived {
 
     let cargo_toml = derive::text(&project["Cargo.toml"]).unwrap();
     let package = Package::read(cargo_toml);
-    let names = Names::of(&package.name);
+    let names = Names::of(&package);
     let template_executable = executable
         .iter()
         .map(|path| names.template_path(path))
         .collect();
-    let render = |text: &str| names.template_text(vec![Piece::Text(text.to_owned())]);
+    let render = |text: &str| names.template_text(text);
     let mut template = Files::new();
     let mut verbatim = Vec::new();
     for (path, bytes) in &project {
@@ -88,13 +88,20 @@ fn derive_template() -> Derived {
                 verbatim.push(template_path.clone());
                 bytes.clone()
             }
-            ("Cargo.toml", Some(text)) => names
-                .template_text(Package::cargo_toml_pieces(text))
-                .into_bytes(),
             ("Cargo.lock", Some(text)) => lock::template_lock(text, render).into_bytes(),
             (_, Some(text)) => render(text).into_bytes(),
         };
         template.insert(template_path, rendered);
+    }
+    let cargo_toml = String::from_utf8_lossy(&template["Cargo.toml"]);
+    for (value, placeholder) in [
+        (&package.description, "{{description}}"),
+        (&package.authors, "{{authors}}"),
+    ] {
+        assert!(
+            value.is_none() || cargo_toml.contains(placeholder),
+            "Cargo.toml: the template cannot find {value:?} to make it {placeholder}"
+        );
     }
     for (path, contents) in [
         ("cargo-generate.toml", settings::config(&package, &verbatim)),
@@ -182,6 +189,8 @@ fn rendered_under_the_project_name_the_template_is_the_project() {
 
 /// The name a project is generated under, in the tests below.
 const OTHER_NAME: &str = "acme-notes";
+/// Its description: shown in --help and man pages, with their escapes.
+const OTHER_DESCRIPTION: &str = "Notes for the terminal, in plain-text files";
 
 #[test]
 fn a_project_generated_under_another_name_passes_its_own_tests() {
@@ -189,7 +198,7 @@ fn a_project_generated_under_another_name_passes_its_own_tests() {
     let scratch = tempfile::tempdir().unwrap();
     let generated = Generation {
         name: OTHER_NAME,
-        defines: &[],
+        defines: &[&format!("description={OTHER_DESCRIPTION}")],
         env: &[
             ("CARGO_NAME", "Ada Lovelace"),
             ("CARGO_EMAIL", "ada@example.org"),
@@ -199,7 +208,7 @@ fn a_project_generated_under_another_name_passes_its_own_tests() {
     .unwrap_or_else(|refusal| panic!("{refusal}"));
     let files = read_tree(&generated);
 
-    let names = Names::of(&derived.package.name);
+    let names = Names::of(&derived.package);
     let leftovers: Vec<String> = files
         .iter()
         .filter(|(path, bytes)| names.appears_in(path.as_bytes()) || names.appears_in(bytes))
@@ -214,6 +223,7 @@ fn a_project_generated_under_another_name_passes_its_own_tests() {
     assert!(file("tests/cmd/add.md").contains(&format!("$ {OTHER_NAME} add ")));
     let cargo_toml = file("Cargo.toml");
     assert!(cargo_toml.contains(&format!("name = \"{OTHER_NAME}\"")));
+    assert!(cargo_toml.contains(&format!("description = \"{OTHER_DESCRIPTION}\"")));
     assert!(cargo_toml.contains("authors = [\"Ada Lovelace <ada@example.org>\"]"));
 
     // Its own checks, with the dependencies already built for this project.
@@ -306,25 +316,54 @@ fn names_that_cannot_name_the_crate_are_refused() {
 }
 
 #[test]
-fn cargo_toml_gets_values_it_can_hold() {
+fn blank_authors_fall_back_to_the_project_developers() {
     let scratch = tempfile::tempdir().unwrap();
     let generated = Generation {
         name: OTHER_NAME,
-        defines: &[r#"description=Notes "to self", kept \ safe"#],
+        defines: &[],
         // Set, but blank: cargo-generate takes it, and the hook falls back.
         env: &[("USER", " ")],
     }
     .run(checkout(), scratch.path())
     .unwrap_or_else(|refusal| panic!("{refusal}"));
     let cargo_toml = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
-    assert!(
-        cargo_toml.contains(r#"description = "Notes \"to self\", kept \\ safe""#),
-        "{cargo_toml}"
-    );
-    assert!(
-        cargo_toml.contains(&format!("authors = [\"The {OTHER_NAME} developers\"]")),
-        "{cargo_toml}"
-    );
+    let fallback = format!("authors = [\"The {OTHER_NAME} developers\"]");
+    assert!(cargo_toml.contains(&fallback), "{cargo_toml}");
+}
+
+#[test]
+fn authors_are_escaped_and_descriptions_kept_plain() {
+    let scratch = tempfile::tempdir().unwrap();
+    let generated = Generation {
+        name: OTHER_NAME,
+        defines: &[],
+        env: &[("CARGO_NAME", r#"Ada "Countess" \ Lovelace"#)],
+    }
+    .run(checkout(), scratch.path())
+    .unwrap_or_else(|refusal| panic!("{refusal}"));
+    let cargo_toml = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
+    let escaped = r#"authors = ["Ada \"Countess\" \\ Lovelace"]"#;
+    assert!(cargo_toml.contains(escaped), "{cargo_toml}");
+
+    for (name, description, why) in [
+        ("acme-quoted", r#"Say "hi""#, "must not hold"),
+        (
+            "acme-long",
+            &"long ".repeat(20),
+            "must fit in 80 characters",
+        ),
+    ] {
+        let attempt = Generation {
+            name,
+            defines: &[&format!("description={description}")],
+            env: &[("USER", "someone")],
+        }
+        .run(checkout(), scratch.path());
+        match attempt {
+            Ok(_) => panic!("{description:?} was accepted"),
+            Err(refusal) => assert!(refusal.contains(why), "{description:?}: {refusal}"),
+        }
+    }
 }
 
 /// The generation a test asked for, run in a child process: see `render`.

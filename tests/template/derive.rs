@@ -6,6 +6,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::process::Command;
 
+use super::settings::Package;
+
 /// Files by path relative to the project, with `/` separators.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
@@ -109,17 +111,25 @@ fn without_root_only_regions(path: &str, text: &str) -> String {
     kept
 }
 
-/// The project's name in the spellings the template turns into placeholders.
+/// What the template turns into placeholders: the project's name in every
+/// spelling the project has, and its description and authors.
 pub struct Names {
-    /// As the package and binary are named: `my-todo`.
-    pub package: String,
-    spellings: Vec<(String, &'static str)>,
+    package: String,
+    /// As the project spells each, and the Liquid expression that replaces it.
+    spellings: Vec<(String, String)>,
+    /// The name as man pages spell it, `-` escaped as `\-` (which trycmd
+    /// shows as `/-`): on a line holding one, the description and authors
+    /// are escaped the same way.
+    roff: Vec<(String, &'static str)>,
+    /// The description and authors, and their placeholders.
+    values: Vec<(String, &'static str)>,
 }
 
 impl Names {
-    pub fn of(package: &str) -> Self {
-        let snake = package.replace('-', "_");
-        let camel = package
+    pub fn of(package: &Package) -> Self {
+        let name = package.name.as_str();
+        let snake = name.replace('-', "_");
+        let camel = name
             .split('-')
             .map(|word| {
                 let mut chars = word.chars();
@@ -128,31 +138,63 @@ impl Names {
                 })
             })
             .collect();
-        let spellings = vec![
-            (package.to_owned(), "project-name"),
+        let replace = |with: &str| format!("project-name | replace: \"-\", \"{with}\"");
+        let mut spellings = vec![
+            (name.to_owned(), "project-name".to_owned()),
+            // clap_complete's bash functions: `_my__todo`
+            (name.replace('-', "__"), replace("__")),
+            (name.replace('-', "/-"), replace("/-")),
+            (name.replace('-', "\\-"), replace("\\-")),
             (
                 snake.to_ascii_uppercase(),
-                "project-name | shouty_snake_case",
+                "project-name | shouty_snake_case".to_owned(),
             ),
-            (snake, "crate_name"),
-            (camel, "project-name | upper_camel_case"),
+            (snake, "crate_name".to_owned()),
+            (camel, "project-name | upper_camel_case".to_owned()),
         ];
+        let mut seen = Vec::new();
+        spellings.retain(|(spelling, _)| {
+            let first = !seen.contains(spelling);
+            seen.push(spelling.clone());
+            first
+        });
+        let roff = vec![
+            (name.replace('-', "/-"), "/-"),
+            (name.replace('-', "\\-"), "\\-"),
+        ];
+        let roff = roff
+            .into_iter()
+            .filter(|(spelling, _)| spelling != name)
+            .collect();
+        let values = [
+            (&package.description, "description"),
+            (&package.authors, "authors"),
+        ]
+        .into_iter()
+        .filter_map(|(value, placeholder)| Some((value.clone()?, placeholder)))
+        .filter(|(value, _)| !value.is_empty())
+        .collect();
         Self {
-            package: package.to_owned(),
+            package: name.to_owned(),
             spellings,
+            roff,
+            values,
         }
     }
 
-    /// Whether `bytes` still hold the name, in any case.
+    /// Whether `bytes` still hold the name, in any case and spelling.
     pub fn appears_in(&self, bytes: &[u8]) -> bool {
-        let lower = bytes.to_ascii_lowercase();
-        let snake = self.package.replace('-', "_");
-        let joined = self.package.replace('-', "");
-        [&self.package, &snake, &joined].iter().any(|name| {
-            lower
-                .windows(name.len())
-                .any(|window| window == name.as_bytes())
-        })
+        let squeeze = |bytes: &[u8]| -> Vec<u8> {
+            bytes
+                .iter()
+                .filter(|byte| !b"-_/\\".contains(byte))
+                .map(u8::to_ascii_lowercase)
+                .collect()
+        };
+        let name = squeeze(self.package.as_bytes());
+        squeeze(bytes)
+            .windows(name.len())
+            .any(|window| window == name)
     }
 
     /// `path` in the template: names become placeholders, which cargo-generate
@@ -171,7 +213,7 @@ impl Names {
             "{path}: cargo-generate leaves this file out of every project"
         );
         let mut rendered = String::new();
-        for piece in self.split(path) {
+        for piece in split(path, &self.spellings) {
             match piece {
                 Piece::Text(text) => rendered.push_str(&text),
                 Piece::Value(expression) => rendered.push_str(&format!("{{{{{expression}}}}}")),
@@ -182,14 +224,29 @@ impl Names {
 
     /// `text` as a Liquid template that renders back to `text` when the
     /// placeholders take the project's own values.
-    pub fn template_text(&self, pieces: Vec<Piece>) -> String {
-        let pieces: Vec<Piece> = pieces
-            .into_iter()
-            .flat_map(|piece| match piece {
-                Piece::Text(text) => self.split(&text),
-                value => vec![value],
-            })
-            .collect();
+    pub fn template_text(&self, text: &str) -> String {
+        let mut pieces: Vec<Piece> = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let escape = self
+                .roff
+                .iter()
+                .find(|(spelling, _)| line.contains(spelling.as_str()))
+                .map(|(_, escape)| *escape);
+            let mut spellings = self.spellings.clone();
+            for (value, placeholder) in &self.values {
+                let expression = match escape {
+                    Some(escape) => format!("{placeholder} | replace: \"-\", \"{escape}\""),
+                    None => placeholder.to_string(),
+                };
+                spellings.push((value.clone(), expression));
+            }
+            for piece in split(line, &spellings) {
+                match (pieces.last_mut(), piece) {
+                    (Some(Piece::Text(before)), Piece::Text(text)) => before.push_str(&text),
+                    (_, piece) => pieces.push(piece),
+                }
+            }
+        }
         let mut rendered = String::new();
         for (index, piece) in pieces.iter().enumerate() {
             match piece {
@@ -202,37 +259,38 @@ impl Names {
         }
         rendered
     }
+}
 
-    fn split(&self, text: &str) -> Vec<Piece> {
-        let mut pieces = Vec::new();
-        let mut rest = text;
-        loop {
-            let next = self
-                .spellings
-                .iter()
-                .filter_map(|(spelling, expression)| {
-                    rest.find(spelling.as_str())
-                        .map(|at| (at, spelling.len(), *expression))
-                })
-                .min_by_key(|&(at, len, _)| (at, std::cmp::Reverse(len)));
-            let Some((at, len, expression)) = next else {
-                break;
-            };
-            if at > 0 {
-                pieces.push(Piece::Text(rest[..at].to_owned()));
-            }
-            pieces.push(Piece::Value(expression.to_owned()));
-            rest = &rest[at + len..];
+/// `text` cut where a spelling occurs, the leftmost first, the longest of
+/// those starting at one place.
+fn split(text: &str, spellings: &[(String, String)]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    loop {
+        let next = spellings
+            .iter()
+            .filter_map(|(spelling, expression)| {
+                rest.find(spelling.as_str())
+                    .map(|at| (at, spelling.len(), expression))
+            })
+            .min_by_key(|&(at, len, _)| (at, std::cmp::Reverse(len)));
+        let Some((at, len, expression)) = next else {
+            break;
+        };
+        if at > 0 {
+            pieces.push(Piece::Text(rest[..at].to_owned()));
         }
-        if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_owned()));
-        }
-        pieces
+        pieces.push(Piece::Value(expression.to_owned()));
+        rest = &rest[at + len..];
     }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_owned()));
+    }
+    pieces
 }
 
 /// Part of a template: text to reproduce, or a Liquid expression.
-pub enum Piece {
+enum Piece {
     Text(String),
     Value(String),
 }

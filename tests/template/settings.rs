@@ -2,8 +2,6 @@
 //! placeholders and excludes in `cargo-generate.toml`, and the pre hook that
 //! checks the name and makes values safe to write in `Cargo.toml`.
 
-use super::derive::Piece;
-
 pub const HOOK_FILE: &str = "pre-hook.rhai";
 
 /// What the template needs to know about the package, from its `Cargo.toml`.
@@ -59,38 +57,6 @@ impl Package {
         package.dependencies.sort();
         package.dependencies.dedup();
         package
-    }
-
-    /// `Cargo.toml` with the description and the authors as placeholders.
-    pub fn cargo_toml_pieces(cargo_toml: &str) -> Vec<Piece> {
-        let mut pieces = Vec::new();
-        let mut text = String::new();
-        let mut section = "";
-        for line in cargo_toml.split_inclusive('\n') {
-            let trimmed = line.trim();
-            if trimmed.starts_with('[') {
-                section = trimmed;
-            }
-            let key = trimmed.split('=').next().unwrap_or_default().trim();
-            let quotes = match key {
-                "description" => Some(("\"", "\"")),
-                "authors" => Some(("[\"", "\"]")),
-                _ => None,
-            };
-            match quotes {
-                Some((open, close)) if section == "[package]" => {
-                    let start = line.find(open).unwrap() + open.len();
-                    let end = line.rfind(close).unwrap();
-                    text.push_str(&line[..start]);
-                    pieces.push(Piece::Text(std::mem::take(&mut text)));
-                    pieces.push(Piece::Value(key.to_owned()));
-                    text.push_str(&line[end..]);
-                }
-                _ => text.push_str(line),
-            }
-        }
-        pieces.push(Piece::Text(text));
-        pieces
     }
 }
 
@@ -224,12 +190,6 @@ if windows.contains(name.to_lower()) {{
     refuse(name, "Windows cannot name a file that way");
 }}
 
-// Cargo.toml holds these in "...": escape what TOML would read otherwise.
-fn toml_string(text) {{
-    text.replace("\\", "\\\\");
-    text.replace("\"", "\\\"");
-    text
-}}
 fn one_line(what, text) {{
     for c in text.chars() {{
         if c.to_int() < 32 || c.to_int() == 127 {{
@@ -238,9 +198,23 @@ fn one_line(what, text) {{
     }}
 }}
 
+// The description is the command's `about`, shown as typed in --help, in
+// the man page, in docs, and in Cargo.toml's "...".
 let description = variable::get("description");
 one_line("description", description);
-variable::set("description", toml_string(description));
+if description.contains('"') || description.contains('\\') {{
+    abort("the description must not hold \" or \\");
+}}
+if description.len() > 80 {{
+    abort("the description must fit in 80 characters");
+}}
+
+// Cargo.toml holds the authors in "...": escape what TOML would read otherwise.
+fn toml_string(text) {{
+    text.replace("\\", "\\\\");
+    text.replace("\"", "\\\"");
+    text
+}}
 
 let authors = variable::get("authors");
 authors.trim();
