@@ -2,7 +2,8 @@
 //! from it, and these tests keep the two from drifting apart:
 //!
 //! - the template rendered under this project's name is this project, byte
-//!   for byte;
+//!   for byte, less its root-only parts (below) and the lockfile entries only
+//!   they need;
 //! - a project generated under another name builds and passes its own tests.
 //!
 //! `TEMPLATE=overwrite cargo test --test template` regenerates `template/`
@@ -10,8 +11,9 @@
 //! template machinery (`cargo-generate.toml`, `template/`, `.ci/`, this test)
 //! and every line from a comment starting `BEGIN root-only` to one starting
 //! `END root-only`. The name becomes a placeholder in each spelling
-//! (`my-todo`, `my_todo`, `MY_TODO`, `MyTodo`), and so do the description and
-//! the authors in `Cargo.toml`.
+//! (`my-todo`, `my_todo`, `MY_TODO`, `MyTodo`, and `my__todo` and `my\-todo`
+//! as shell completions and man pages write it), and so do the description
+//! and the authors from `Cargo.toml`, wherever they appear.
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
