@@ -535,7 +535,12 @@ mod tests {
         );
         let doc = load(&text).unwrap();
         let ids = |needle: &str| -> Vec<u64> {
-            doc.list.find(needle).unwrap().iter().map(|t| t.id.0).collect()
+            doc.list
+                .find(needle)
+                .unwrap()
+                .iter()
+                .map(|t| t.id.0)
+                .collect()
         };
         assert_eq!(ids("ABC"), [3, 1]);
         assert_eq!(ids("молоко"), [1]);

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Times {{project-name}} against the Python reference design (and Taskwarrior, with
+# --taskwarrior) on generated lists, side by side in one run, and prints a
+# markdown table of hyperfine medians, ratios and {{project-name}}'s peak memory.
+#
+#   bench/compare.sh [--taskwarrior] [SIZE...]     sizes default to: 10 100000
+#
+# The Python reference is ../shared/bench/pytodo.py beside the repository, or
+# $PYTODO. hyperfine and GNU time are installed from Debian's packages if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+taskwarrior=no
+if [[ "${1:-}" == --taskwarrior ]]; then taskwarrior=yes; shift; fi
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(10 100000)
+
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[[ -x /usr/bin/time ]] || missing+=(time)
+[[ $taskwarrior == no ]] || command -v task >/dev/null || missing+=(taskwarrior)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo build --release --quiet
+bin="$PWD/target/release/{{project-name}}"
+pytodo="${PYTODO:-$PWD/../shared/bench/pytodo.py}"
+[[ -f $pytodo ]] || { echo "no Python reference at $pytodo; set PYTODO" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# median DIR COMMAND [PREPARE]: the median wall time of COMMAND run in DIR, in ms.
+median() {
+  local dir=$1 cmd=$2 prepare=${3:-true}
+  (cd "$dir" && hyperfine -N --style none --warmup 2 --min-runs 10 --prepare "$prepare" \
+     --export-json "$work/run.json" "$cmd" >/dev/null 2>&1)
+  python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/run.json"
+}
+
+# peak DIR COMMAND: {{project-name}}'s peak resident memory for COMMAND, in MB.
+peak() {
+  (cd "$1" && /usr/bin/time -f %M sh -c "$2 >/dev/null 2>&1" 2>&1 >/dev/null | tail -n 1) |
+    awk '{ printf "%.1f", $1 / 1024 }'
+}
+
+ratio() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.1fx" % (a / b) if b else "-")' "$1" "$2"; }
+
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)"
+echo
+echo "| todos | file | command | {{project-name}} | Python reference | Python / {{project-name}} | Taskwarrior | copy+fsync+rename | {{project-name}} peak RSS |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+  dir="$work/$n"
+  python3 bench/make_lists.py "$n" "$dir"
+  mine="$dir/{{project-name}}" py="$dir/pytodo" tw="$dir/task"
+  cp "$mine/todo.json" "$dir/mine.orig"
+  cp "$py/todo.json" "$dir/py.orig"
+  size=$(stat -c %s "$mine/todo.json")
+  middle=$(( n / 2 > 0 ? n / 2 : 1 ))
+  if [[ $taskwarrior == yes ]]; then
+    mkdir -p "$tw"
+    printf 'data.location=%s\nconfirmation=no\nverbose=nothing\n' "$tw" > "$tw/rc"
+    TASKRC="$tw/rc" task import "$dir/tasks.json" >/dev/null 2>&1
+    cp -r "$tw" "$dir/task.orig"
+  fi
+  floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'")
+  restore_mine="cp $dir/mine.orig $mine/todo.json"
+  restore_py="cp $dir/py.orig $py/todo.json"
+  restore_tw="rm -rf $tw && cp -r $dir/task.orig $tw"
+  while IFS='|' read -r name args pyargs twargs writes; do
+    prep_mine=true prep_py=true prep_tw=true
+    if [[ $writes == yes ]]; then prep_mine=$restore_mine prep_py=$restore_py prep_tw=$restore_tw; fi
+    m=$(median "$mine" "$bin $args" "$prep_mine")
+    p=$(median "$py" "python3 $pytodo $pyargs" "$prep_py")
+    t=-
+    if [[ $taskwarrior == yes ]]; then t="$(TASKRC="$tw/rc" median "$tw" "task $twargs" "$prep_tw") ms"; fi
+    $prep_mine
+    rss=$(peak "$mine" "$bin $args")
+    f=""; [[ $writes == yes ]] && f="$floor"
+    echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p ms | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
+    $restore_mine
+  done <<ROWS
+show 5|show 5|show 5|limit:5 list|no
+find|find 'errand $middle:'|find 'errand $middle:'|/errand $middle:/ list|no
+add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
+done|done $middle|done $middle|$middle done|yes
+ROWS
+done

@@ -1,0 +1,174 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ColorChoice, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::domain::{Title, TodoRef};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "{{project-name}}",
+    version,
+    about,
+    long_about = "{{description}}.\n\n\
+        The list lives in todo.json in the current directory (or the file named by --file or \
+        {{project-name | shouty_snake_case}}_FILE): plain JSON, one todo per line, safe to read, diff and keep in git.",
+    after_help = "Examples:\n  \
+        $ {{project-name}} add \"Buy milk\" \"2 liters\"\n  \
+        $ {{project-name}} show 5\n  \
+        $ {{project-name}} done 1\n  \
+        $ {{project-name}} find milk",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The todo list to use
+    #[arg(
+        long,
+        global = true,
+        env = "{{project-name | shouty_snake_case}}_FILE",
+        value_name = "PATH",
+        default_value = "todo.json"
+    )]
+    pub file: PathBuf,
+
+    /// Print JSON for scripts instead of text for people
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to color the output: auto means only on a terminal, and honors NO_COLOR and CLICOLOR_FORCE
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// How long to wait while another {{project-name}} changes the same list
+    #[arg(
+        long,
+        global = true,
+        env = "{{project-name | shouty_snake_case}}_LOCK_TIMEOUT",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds
+    )]
+    pub lock_timeout: Duration,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a todo and print its id
+    #[command(
+        long_about = "Add a todo and print its id.\n\n\
+            The title is trimmed and must not be blank; the description is kept as given. \
+            The first add creates the list.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} add \"Buy milk\" \"2 liters\"\n  \
+            $ {{project-name}} add \"Pay rent\""
+    )]
+    Add {
+        /// What to do, in a few words
+        #[arg(value_parser = parse_title)]
+        title: Title,
+        /// Anything else worth knowing
+        description: Option<String>,
+    },
+    /// Show the newest todos, newest first
+    #[command(
+        visible_aliases = ["list", "ls"],
+        long_about = "Show the newest todos, newest first.\n\n\
+            On a terminal, long titles and descriptions are cut to fit its width; \
+            piped, they are printed whole.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} show\n  \
+            $ {{project-name}} show 3\n  \
+            $ {{project-name}} show 100 --json"
+    )]
+    Show {
+        /// How many to show
+        #[arg(
+            default_value = "10",
+            value_parser = parse_count,
+            allow_negative_numbers = true
+        )]
+        count: usize,
+    },
+    /// Complete todos, removing them from the list
+    #[command(
+        long_about = "Complete todos, removing them from the list.\n\n\
+            All or nothing: if any id is unknown, nothing is completed. \
+            Each removed todo is printed, so a mistake can be added back.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} done 1\n  \
+            $ {{project-name}} done 2 3\n  \
+            $ {{project-name}} done 01KDVDNAZ8V3RS3DTR98H6BCFN"
+    )]
+    Done {
+        /// The todos' numbers (as `show` prints them) or ULIDs
+        #[arg(required = true, value_parser = parse_ref, allow_negative_numbers = true)]
+        ids: Vec<TodoRef>,
+    },
+    /// Find todos whose title or description contains TEXT, ignoring case
+    #[command(
+        visible_alias = "search",
+        long_about = "Find todos whose title or description contains TEXT, ignoring case.\n\n\
+            Newest first. Exits with 1 when nothing matches, like grep.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} find milk\n  \
+            $ {{project-name}} find \"pay rent\" --json"
+    )]
+    Find {
+        /// The text to look for
+        text: String,
+    },
+    /// Print a shell completion script
+    #[command(after_help = "Examples:\n  \
+            $ {{project-name}} completions bash > ~/.local/share/bash-completion/completions/{{project-name}}\n  \
+            $ {{project-name}} completions zsh > ~/.zfunc/_{{project-name}}\n  \
+            $ {{project-name}} completions fish > ~/.config/fish/completions/{{project-name}}.fish")]
+    Completions {
+        /// The shell to complete for
+        shell: Shell,
+    },
+    /// Print the manual page, in roff
+    #[command(after_help = "Example:\n  \
+            $ {{project-name}} man > ~/.local/share/man/man1/{{project-name}}.1")]
+    Man,
+}
+
+fn parse_title(raw: &str) -> Result<Title, String> {
+    Title::new(raw).map_err(|e| format!("{e}; say what to do, e.g. \"Buy milk\""))
+}
+
+fn parse_count(raw: &str) -> Result<usize, String> {
+    match raw.parse::<usize>() {
+        Ok(0) => Err("the count must be at least 1".into()),
+        Ok(count) => Ok(count),
+        Err(_) => Err("give how many todos to show, a whole number from 1 up".into()),
+    }
+}
+
+fn parse_ref(raw: &str) -> Result<TodoRef, String> {
+    raw.parse()
+        .map_err(|e: crate::domain::InvalidReference| e.to_string())
+}
+
+fn parse_seconds(raw: &str) -> Result<Duration, String> {
+    raw.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| "give a number of seconds, like 10 or 0.5".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

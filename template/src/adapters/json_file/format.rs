@@ -1,0 +1,623 @@
+//! The `todo.json` format, version 1: one todo per line, unknown fields kept.
+//!
+//! Opening a list reads what every command needs: the header, and each
+//! todo's number and ULID. The rest of a todo is read only when it is shown,
+//! searched or completed, and a todo nobody touched is written back byte for
+//! byte, unknown fields and all.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::rc::Rc;
+
+use jiff::Timestamp;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use ulid::Ulid;
+
+use crate::domain::{Entry, InvalidList, Needle, Title, Todo, TodoId, TodoList, UnreadableTodo};
+
+pub const VERSION: u64 = 1;
+
+/// A list as stored, with the top-level fields this version does not know.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub list: TodoList<StoredTodo>,
+    unknown_top: BTreeMap<String, Box<RawValue>>,
+}
+
+/// The text of a list file, shared by the todos read from it.
+#[derive(Debug)]
+pub struct Source {
+    /// How messages name the file.
+    name: String,
+    text: String,
+}
+
+/// A todo read from the file, as the span of text it takes there, or added since.
+#[derive(Debug, Clone)]
+pub enum StoredTodo {
+    Read {
+        id: TodoId,
+        ulid: Ulid,
+        source: Rc<Source>,
+        span: Range<usize>,
+    },
+    Added(Box<Todo>),
+}
+
+impl From<Todo> for StoredTodo {
+    fn from(todo: Todo) -> Self {
+        Self::Added(Box::new(todo))
+    }
+}
+
+impl Entry for StoredTodo {
+    fn id(&self) -> TodoId {
+        match self {
+            Self::Read { id, .. } => *id,
+            Self::Added(todo) => todo.id,
+        }
+    }
+
+    fn ulid(&self) -> Ulid {
+        match self {
+            Self::Read { ulid, .. } => *ulid,
+            Self::Added(todo) => todo.ulid,
+        }
+    }
+
+    fn todo(&self) -> Result<Todo, UnreadableTodo> {
+        match self {
+            Self::Read { source, span, .. } => {
+                let raw = &source.text[span.clone()];
+                decode_todo(raw).map_err(|message| {
+                    let spot = Spot {
+                        text: &source.text,
+                        offset: span.start,
+                    };
+                    UnreadableTodo(format!(
+                        "{} is not a todo list we can use: {}",
+                        source.name,
+                        spot.error(message)
+                    ))
+                })
+            }
+            Self::Added(todo) => Ok(Todo::clone(todo)),
+        }
+    }
+
+    /// Searches the file's text once, rather than todo by todo. A todo may
+    /// mention the needle if the needle occurs in its text, or if its text
+    /// has escapes or characters beyond ASCII, which only decoding can judge.
+    fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
+        let Some(Self::Read { source, .. }) =
+            entries.iter().find(|e| matches!(e, Self::Read { .. }))
+        else {
+            return vec![true; entries.len()];
+        };
+        let text = source.text.as_str();
+        let mut marks: Vec<usize> = needle.ascii_matches(text).into_iter().flatten().collect();
+        marks.extend(text.match_indices('\\').map(|(at, _)| at));
+        marks.sort_unstable();
+        entries
+            .iter()
+            .map(|entry| match entry {
+                Self::Read {
+                    source: from, span, ..
+                } if Rc::ptr_eq(from, source) => {
+                    let first = marks.partition_point(|&at| at < span.start);
+                    marks.get(first).is_some_and(|&at| at < span.end)
+                        || !text[span.clone()].is_ascii()
+                }
+                _ => true,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("line {line}, column {column}: {message}")]
+    Malformed {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("it is format version {0}, and this version of {{project-name}} reads version {VERSION}")]
+    Newer(u64),
+    #[error(transparent)]
+    Invalid(#[from] InvalidList),
+}
+
+/// Reads a list from `text`; `name` is how messages about its todos name the file.
+pub fn parse(name: &str, text: String) -> Result<Document, FormatError> {
+    if text.trim().is_empty() {
+        return Ok(Document::default());
+    }
+    let source = Rc::new(Source {
+        name: name.to_owned(),
+        text,
+    });
+    let text = source.text.as_str();
+    let at_start = Spot { text, offset: 0 };
+    let top: Top = serde_json::from_str(text).map_err(|e| at_start.serde(&e))?;
+    let version = top
+        .version
+        .ok_or_else(|| at_start.error("the list has no \"version\"".into()))?;
+    if version > VERSION {
+        return Err(FormatError::Newer(version));
+    }
+    if version != VERSION {
+        return Err(at_start.error(format!("unknown format version {version}")));
+    }
+    let next_id = top
+        .next_id
+        .ok_or_else(|| at_start.error("the list has no \"next_id\"".into()))?;
+    let items = top
+        .todos
+        .ok_or_else(|| at_start.error("the list has no \"todos\"".into()))?;
+
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
+        let here = Spot::of(text, item);
+        let (id, ulid) = identify(item.get()).map_err(|message| here.error(message))?;
+        let end = here.offset + item.get().len();
+        entries.push(StoredTodo::Read {
+            id,
+            ulid,
+            source: Rc::clone(&source),
+            span: here.offset..end,
+        });
+    }
+    let unknown_top = top
+        .unknown
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
+    Ok(Document {
+        list: TodoList::from_parts(next_id, entries)?,
+        unknown_top,
+    })
+}
+
+/// The top level of the file, read in one pass; todos are kept as spans.
+struct Top<'a> {
+    version: Option<u64>,
+    next_id: Option<u64>,
+    todos: Option<Vec<&'a RawValue>>,
+    unknown: Vec<(String, &'a RawValue)>,
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object with \"version\", \"next_id\" and \"todos\"")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut top = Top {
+            version: None,
+            next_id: None,
+            todos: None,
+            unknown: Vec::new(),
+        };
+        while let Some(key) = map.next_key::<Cow<str>>()? {
+            match key.as_ref() {
+                "version" => top.version = Some(map.next_value()?),
+                "next_id" => top.next_id = Some(map.next_value()?),
+                "todos" => {
+                    top.todos = map.next_value_seed(TodosSeed {
+                        version: top.version,
+                    })?
+                }
+                _ => top.unknown.push((key.into_owned(), map.next_value()?)),
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// The todos array, each todo as its raw text. A list whose version came
+/// first and is newer than this one may shape its todos otherwise: skipped.
+struct TodosSeed {
+    version: Option<u64>,
+}
+
+impl<'de> DeserializeSeed<'de> for TodosSeed {
+    type Value = Option<Vec<&'de RawValue>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        if self.version.is_some_and(|v| v > VERSION) {
+            IgnoredAny::deserialize(deserializer)?;
+            return Ok(Some(Vec::new()));
+        }
+        deserializer.deserialize_seq(TodosVisitor).map(Some)
+    }
+}
+
+struct TodosVisitor;
+
+impl<'de> Visitor<'de> for TodosVisitor {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"todos\" to be an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// A todo's number and ULID: read straight off the layout this module
+/// writes, or from the JSON in any other layout.
+fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
+    if let Some(found) = identify_written_layout(raw) {
+        return Ok(found);
+    }
+    let mut fields: Fields =
+        serde_json::from_str(raw).map_err(|_| "each todo must be a JSON object".to_owned())?;
+    let id: u64 = take(&mut fields, "id", "a todo")?;
+    let what = format!("todo {id}");
+    let ulid: String = take(&mut fields, "ulid", &what)?;
+    let ulid = Ulid::from_string(&ulid)
+        .map_err(|_| format!("{what}: \"ulid\" is not a ULID: {ulid:?}"))?;
+    Ok((TodoId(id), ulid))
+}
+
+/// `{"id": 12, "ulid": "01…",` as `render_todo` writes it, read without a parser.
+fn identify_written_layout(raw: &str) -> Option<(TodoId, Ulid)> {
+    let rest = raw.strip_prefix("{\"id\": ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let id = rest[..digits].parse().ok()?;
+    let rest = rest[digits..].strip_prefix(", \"ulid\": \"")?;
+    let ulid = Ulid::from_string(rest.get(..26)?).ok()?;
+    rest[26..].starts_with('"').then_some((TodoId(id), ulid))
+}
+
+/// The fields of a todo, decoded fast when they are as expected.
+#[derive(Deserialize)]
+struct Record<'a> {
+    id: u64,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow, default)]
+    description: Cow<'a, str>,
+    #[serde(borrow)]
+    created_at: Cow<'a, str>,
+}
+
+/// A whole todo from its text; the message says what is wrong with it.
+fn decode_todo(raw: &str) -> Result<Todo, String> {
+    let (id, ulid) = identify(raw)?;
+    let Ok(record) = serde_json::from_str::<Record>(raw) else {
+        return Err(explain(raw));
+    };
+    let what = format!("todo {}", record.id);
+    let title = Title::new(&record.title).map_err(|e| format!("{what}: {e}"))?;
+    let created_at: Timestamp = record.created_at.parse().map_err(|_| {
+        format!(
+            "{what}: \"created_at\" is not an RFC 3339 time: {:?}",
+            record.created_at
+        )
+    })?;
+    Ok(Todo {
+        id,
+        ulid,
+        title,
+        description: record.description.into_owned(),
+        created_at,
+    })
+}
+
+/// Why a todo that is a JSON object did not decode, field by field.
+fn explain(raw: &str) -> String {
+    let Ok(mut fields) = serde_json::from_str::<Fields>(raw) else {
+        return "each todo must be a JSON object".into();
+    };
+    let what = match take::<u64>(&mut fields, "id", "a todo") {
+        Ok(id) => format!("todo {id}"),
+        Err(message) => return message,
+    };
+    for key in ["title", "created_at"] {
+        if let Err(message) = take::<String>(&mut fields, key, &what) {
+            return message;
+        }
+    }
+    match fields.remove("description") {
+        Some(raw) => value::<String>(raw, "description", &what).err(),
+        None => None,
+    }
+    .unwrap_or_else(|| format!("{what} cannot be read"))
+}
+
+type Fields<'a> = BTreeMap<String, &'a RawValue>;
+
+fn take<T: DeserializeOwned>(fields: &mut Fields, key: &str, what: &str) -> Result<T, String> {
+    let raw = fields
+        .remove(key)
+        .ok_or_else(|| format!("{what} has no \"{key}\""))?;
+    value(raw, key, what)
+}
+
+fn value<T: DeserializeOwned>(raw: &RawValue, key: &str, what: &str) -> Result<T, String> {
+    serde_json::from_str(raw.get()).map_err(|e| format!("{what}: \"{key}\": {}", message(&e)))
+}
+
+/// A place in the file, for messages that say where to look.
+#[derive(Clone, Copy)]
+struct Spot<'a> {
+    text: &'a str,
+    offset: usize,
+}
+
+impl<'a> Spot<'a> {
+    /// Where `raw`, borrowed from `text`, begins.
+    fn of(text: &'a str, raw: &RawValue) -> Self {
+        let start = text.as_ptr() as usize;
+        let offset = (raw.get().as_ptr() as usize)
+            .checked_sub(start)
+            .filter(|&o| o <= text.len())
+            .unwrap_or(0);
+        Self { text, offset }
+    }
+
+    fn error(self, message: String) -> FormatError {
+        let before = &self.text.as_bytes()[..self.offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        FormatError::Malformed {
+            line,
+            column: self.offset - line_start + 1,
+            message,
+        }
+    }
+
+    /// An error from serde_json, which knows its own position.
+    fn serde(self, e: &serde_json::Error) -> FormatError {
+        FormatError::Malformed {
+            line: e.line(),
+            // A wrong type found at the very start is reported at column 0.
+            column: e.column().max(1),
+            message: message(e),
+        }
+    }
+}
+
+/// serde_json's message without the position it appends.
+fn message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
+}
+
+/// Writes `doc` as version 1: readable in an editor, one todo per line.
+pub fn render(doc: &Document, out: &mut impl Write) -> io::Result<()> {
+    write!(
+        out,
+        "{{ "{" }}{\n  \"version\": {VERSION},\n  \"next_id\": {},\n",
+        doc.list.next_id()
+    )?;
+    for (key, raw) in &doc.unknown_top {
+        out.write_all(b"  ")?;
+        serde_json::to_writer(&mut *out, key)?;
+        writeln!(out, ": {},", raw.get())?;
+    }
+    out.write_all(b"  \"todos\": [")?;
+    for (n, entry) in doc.list.entries().iter().enumerate() {
+        out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
+        match entry {
+            StoredTodo::Read { source, span, .. } => {
+                out.write_all(source.text[span.clone()].as_bytes())?;
+            }
+            StoredTodo::Added(todo) => render_todo(todo, out)?,
+        }
+    }
+    if !doc.list.entries().is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"]\n}\n")
+}
+
+fn render_todo(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
+    write!(
+        out,
+        "{{ "{" }}{\"id\": {}, \"ulid\": \"{}\", \"title\": ",
+        todo.id, todo.ulid
+    )?;
+    serde_json::to_writer(&mut *out, todo.title.as_str())?;
+    out.write_all(b", \"description\": ")?;
+    serde_json::to_writer(&mut *out, &todo.description)?;
+    write!(out, ", \"created_at\": \"{}\"}}", todo.created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn load(text: &str) -> Result<Document, FormatError> {
+        parse("todo.json", text.to_owned())
+    }
+
+    fn rendered(doc: &Document) -> String {
+        let mut out = Vec::new();
+        render(doc, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn all(doc: &Document) -> Vec<Todo> {
+        doc.list.recent(usize::MAX).unwrap()
+    }
+
+    const HAND_WRITTEN: &str = r#"{"todos": [
+  { "title" : "Buy milk",  "id":1, "ulid":"01M81V6XYR0000000000000001",
+    "created_at":"2026-11-22T14:40:23+01:00", "tags": ["x", 1.50] },
+  {"id": 2, "ulid": "01M81V6XYR0000000000000002", "title": "  ", "created_at": "2026-11-22T14:40:23Z"}
+], "next_id": 2, "version": 1}"#;
+
+    #[test]
+    fn any_layout_is_read_and_untouched_todos_are_written_back_verbatim() {
+        let mut doc = load(HAND_WRITTEN).unwrap();
+        assert_eq!(doc.list.next_id(), TodoId(3));
+        let first = doc.list.entries()[0].todo().unwrap();
+        assert_eq!(first.title.as_str(), "Buy milk");
+        assert_eq!(first.created_at.to_string(), "2026-11-22T13:40:23Z");
+        doc.list.add(
+            Title::new("new").unwrap(),
+            String::new(),
+            Ulid::from_parts(1, 3),
+            Timestamp::UNIX_EPOCH,
+        );
+        let text = rendered(&doc);
+        assert!(text.contains(
+            r#"{ "title" : "Buy milk",  "id":1, "ulid":"01M81V6XYR0000000000000001",
+    "created_at":"2026-11-22T14:40:23+01:00", "tags": ["x", 1.50] }"#
+        ));
+        assert!(text.contains(r#""title": "  ""#));
+        assert_eq!(load(&text).unwrap().list.entries().len(), 3);
+    }
+
+    #[test]
+    fn a_broken_todo_is_reported_when_read_with_its_place() {
+        let doc = load(HAND_WRITTEN).unwrap();
+        let err = doc.list.recent(1).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "todo.json is not a todo list we can use: line 4, column 3: todo 2: a title must not be blank"
+        );
+    }
+
+    #[test]
+    fn numbers_and_ulids_are_checked_when_the_list_is_opened() {
+        let err = load(r#"{"version": 1, "next_id": 1, "todos": [{"id": 1, "ulid": "nope"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            r#"line 1, column 40: todo 1: "ulid" is not a ULID: "nope""#
+        );
+    }
+
+    #[test]
+    fn find_sees_through_escapes_and_beyond_ascii() {
+        let todo = |id: u64, title: &str| {
+            format!(
+                r#"{% raw %}{{"id": {id}, "ulid": "01M81V6XYR000000000000000{id}", "title": "{title}", "created_at": "2026-11-22T14:40:23Z"}}{% endraw %}"#
+            )
+        };
+        let text = format!(
+            r#"{% raw %}{{"version": 1, "next_id": 1, "todos": [{}, {}, {}, {}]}}{% endraw %}"#,
+            todo(1, r"a\u0062c \u041c\u041e\u041b\u041e\u041a\u041e"),
+            todo(2, "5 \u{212A}m run"),
+            todo(3, "plain abc"),
+            todo(4, "Straße"),
+        );
+        let doc = load(&text).unwrap();
+        let ids = |needle: &str| -> Vec<u64> {
+            doc.list
+                .find(needle)
+                .unwrap()
+                .iter()
+                .map(|t| t.id.0)
+                .collect()
+        };
+        assert_eq!(ids("ABC"), [3, 1]);
+        assert_eq!(ids("молоко"), [1]);
+        assert_eq!(ids("km"), [2]);
+        assert_eq!(ids("STRAßE"), [4]);
+        assert_eq!(ids("run"), [2]);
+        assert_eq!(ids("zzz"), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn deep_nesting_never_overflows_the_stack() {
+        // Unknown fields are skipped without recursion; a todo list's own
+        // structure is shallow, and deeper nesting there is an error.
+        for depth in [1_000, 1_000_000] {
+            let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let unknown =
+                format!("{% raw %}{{\"version\": 1, \"next_id\": 1, \"todos\": [], \"x\": {deep}}{% endraw %}}");
+            assert!(load(&unknown).is_ok());
+            let in_todos = format!("{% raw %}{{\"version\": 1, \"next_id\": 1, \"todos\": {deep}}{% endraw %}}");
+            assert!(load(&in_todos).is_err());
+            let in_a_todo =
+                format!("{% raw %}{{\"version\": 1, \"next_id\": 1, \"todos\": [{{\"id\": {deep}}{% endraw %}}]}}");
+            assert!(load(&in_a_todo).is_err());
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_list() {
+        let doc = load(" \n").unwrap();
+        assert_eq!(doc.list.next_id(), TodoId(1));
+        assert!(doc.list.entries().is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_give_a_list_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            if let Ok(doc) = load(&String::from_utf8_lossy(&bytes)) {
+                let _ = doc.list.recent(usize::MAX);
+            }
+        }
+
+        #[test]
+        fn any_text_built_from_json_tokens_gives_a_list_or_an_error(
+            tokens in proptest::collection::vec(
+                prop_oneof![
+                    Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(":"),
+                    Just("\"version\""), Just("\"next_id\""), Just("\"todos\""), Just("\"id\""),
+                    Just("\"ulid\""), Just("\"title\""), Just("\"created_at\""), Just("1"),
+                    Just("\"01M81V6XYR0000000000000001\""), Just("\"2026-11-22T14:40:23Z\""),
+                    Just("\"x\""), Just("null"), Just("-1"), Just("1e999"),
+                ],
+                0..64,
+            )
+        ) {
+            if let Ok(doc) = load(&tokens.concat()) {
+                let _ = doc.list.find("x");
+            }
+        }
+
+        #[test]
+        fn what_is_written_reads_back_the_same(
+            titles in proptest::collection::vec(any::<String>(), 0..8),
+            description in any::<String>(),
+        ) {
+            let mut doc = Document::default();
+            for (n, title) in titles.iter().filter_map(|t| Title::new(t).ok()).enumerate() {
+                doc.list.add(
+                    title,
+                    description.clone(),
+                    Ulid::from_parts(n as u64, n as u128),
+                    Timestamp::from_second(n as i64 * 1_000_000).unwrap(),
+                );
+            }
+            let text = rendered(&doc);
+            let again = load(&text).unwrap();
+            prop_assert_eq!(all(&again), all(&doc));
+            prop_assert_eq!(rendered(&again), text);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The list in a JSON file, safe against crashes and concurrent processes.
+//!
+//! Readers take no lock: every write replaces the file by rename, so a reader
+//! sees the old list or the new one, never a mix. Writers serialize on a lock
+//! file beside the list.
+
+mod files;
+pub mod format;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::domain::TodoList;
+use crate::ports::{StoreError, StoreErrorKind, TodoStore};
+use files::{Contents, LockFailure};
+use format::{Document, FormatError, StoredTodo};
+
+pub use files::MAX_FILE_BYTES;
+pub use format::VERSION;
+
+pub struct JsonFileStore {
+    path: PathBuf,
+    lock_wait: Duration,
+}
+
+impl JsonFileStore {
+    /// A store for the list at `path`. Writers wait up to `lock_wait` for each other.
+    pub fn new(path: impl Into<PathBuf>, lock_wait: Duration) -> Self {
+        Self {
+            path: path.into(),
+            lock_wait,
+        }
+    }
+
+    fn load(&self, target: &Path) -> Result<Document, StoreError> {
+        let bytes = match files::read(target) {
+            Ok(Contents::Text(bytes)) => bytes,
+            Ok(Contents::Missing) => return Ok(Document::default()),
+            Ok(Contents::Directory) => {
+                return Err(self.error(
+                    StoreErrorKind::Io,
+                    format!("{} is a directory, not a file", self.shown()),
+                    Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+                ));
+            }
+            Ok(Contents::TooLarge(size)) => {
+                return Err(self.error(
+                    StoreErrorKind::Unusable,
+                    format!(
+                        "{} is too large to be a todo list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                        self.shown()
+                    ),
+                    Some(self.recovery_tip()),
+                ));
+            }
+            Err(e) => {
+                return Err(self.error(
+                    StoreErrorKind::Io,
+                    format!("cannot read {}: {e}", self.shown()),
+                    None,
+                ));
+            }
+        };
+        let text = String::from_utf8(bytes).map_err(|e| {
+            self.unusable(format!(
+                "it is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        format::parse(&self.shown().to_string(), text).map_err(|e| match e {
+            FormatError::Newer(_) => self.error(
+                StoreErrorKind::Unusable,
+                format!("{} was written by a newer {{project-name}}: {e}", self.shown()),
+                Some("upgrade {{project-name}} to use this list; it was left as it was".into()),
+            ),
+            e => self.unusable(e.to_string()),
+        })
+    }
+
+    fn unusable(&self, why: String) -> StoreError {
+        self.error(
+            StoreErrorKind::Unusable,
+            format!("{} is not a todo list we can use: {why}", self.shown()),
+            Some(self.recovery_tip()),
+        )
+    }
+
+    fn recovery_tip(&self) -> String {
+        format!(
+            "{{project-name}} never writes over a file it cannot read; fix it in an editor, or move it aside (mv {0} {0}.broken) to start a new list",
+            self.shown()
+        )
+    }
+
+    fn error(&self, kind: StoreErrorKind, message: String, tip: Option<String>) -> StoreError {
+        StoreError { kind, message, tip }
+    }
+
+    fn shown(&self) -> std::path::Display<'_> {
+        self.path.display()
+    }
+
+    fn io_error(&self, doing: &str, e: std::io::Error) -> StoreError {
+        self.error(
+            StoreErrorKind::Io,
+            format!("cannot {doing} {}: {e}", self.shown()),
+            None,
+        )
+    }
+}
+
+impl TodoStore for JsonFileStore {
+    type Entry = StoredTodo;
+
+    fn read<T>(&self, f: impl FnOnce(&TodoList<StoredTodo>) -> T) -> Result<T, StoreError> {
+        let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
+        Ok(f(&self.load(&target)?.list))
+    }
+
+    fn update<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut TodoList<StoredTodo>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        let lock_path = files::lock_path(&target);
+        let _lock = files::lock(&lock_path, self.lock_wait).map_err(|failure| match failure {
+            LockFailure::Busy => self.error(
+                StoreErrorKind::Busy,
+                format!(
+                    "another {{project-name}} is changing {}; gave up waiting after {} s",
+                    self.shown(),
+                    self.lock_wait.as_secs_f64()
+                ),
+                Some("try again in a moment, or wait longer with --lock-timeout".into()),
+            ),
+            LockFailure::Io(e) => self.error(
+                StoreErrorKind::Io,
+                format!(
+                    "cannot lock {} (with {}): {e}",
+                    self.shown(),
+                    lock_path.display()
+                ),
+                None,
+            ),
+        })?;
+        files::remove_stale_temps(&target);
+        let mut doc = self.load(&target)?;
+        let out = f(&mut doc.list)?;
+        files::replace(&target, |out| format::render(&doc, out)).map_err(|e| {
+            self.error(
+                StoreErrorKind::Io,
+                format!("cannot save {}: {e}", self.shown()),
+                Some("nothing was changed; the list is as it was before this command".into()),
+            )
+        })?;
+        Ok(out)
+    }
+}

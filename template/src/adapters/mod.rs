@@ -1,0 +1,6 @@
+//! Adapters: the outside world on either side of the ports.
+
+pub mod cli;
+pub mod json_file;
+pub mod memory;
+pub mod time;

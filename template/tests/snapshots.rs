@@ -1,0 +1,130 @@
+//! Snapshots of what people and other programs see: the file on disk and the
+//! rendered output. A change here is a change of contract; review it line by line.
+
+#![allow(clippy::unwrap_used)] // a test should stop at the first surprise
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use {{crate_name}}::adapters::cli::render;
+use {{crate_name}}::adapters::json_file::JsonFileStore;
+use {{crate_name}}::adapters::time::{DerivedUlids, PinnedClock};
+use {{crate_name}}::app::App;
+use {{crate_name}}::domain::{Title, Todo, TodoId, TodoRef};
+use {{crate_name}}::ports::UlidSource;
+
+const NOW: &str = "2026-11-22T14:40:23Z";
+
+fn app_on(path: &Path) -> App<JsonFileStore, PinnedClock, DerivedUlids> {
+    let now: Timestamp = NOW.parse().unwrap();
+    App::new(
+        JsonFileStore::new(path, Duration::from_secs(1)),
+        PinnedClock(now),
+        DerivedUlids(now),
+    )
+}
+
+fn add(app: &App<JsonFileStore, PinnedClock, DerivedUlids>, title: &str, description: &str) {
+    app.add(Title::new(title).unwrap(), description.into())
+        .unwrap();
+}
+
+#[test]
+fn file_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("todo.json");
+    let app = app_on(&path);
+    add(&app, "Buy milk", "2 liters");
+    add(&app, "Pay rent", "");
+    add(&app, "Quote \"this\" \\ that", "line one\nline two\ttabbed");
+    add(&app, "Купить 牛乳 🥛", "\u{1b}[31mred\u{1b}[0m");
+    app.done(&[TodoRef::Id(TodoId(2))]).unwrap();
+    insta::assert_snapshot!(std::fs::read_to_string(&path).unwrap());
+}
+
+#[test]
+fn unknown_fields_survive_a_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("todo.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "version": 1,
+  "owner": {"name": "Ada", "since": 1815},
+  "next_id": 3,
+  "todos": [
+    {"id": 1, "ulid": "01M81V6XYR0000000000000001", "title": "Buy milk", "description": "2 liters", "created_at": "2026-11-22T14:40:23Z", "priority": "high", "big": 123456789012345678901234567890, "tags": ["home", {"nested": [1.50, null]}]},
+    {"id": 2, "ulid": "01M81V6XYR0000000000000002", "title": "Pay rent", "created_at": "2026-11-22T15:00:00+01:00", "zzz": true}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    add(&app_on(&path), "Call the plumber", "");
+    insta::assert_snapshot!(std::fs::read_to_string(&path).unwrap());
+}
+
+fn sample() -> Vec<Todo> {
+    let now: Timestamp = NOW.parse().unwrap();
+    [
+        (12, "Read chapter 4", "", "2026-11-22T14:40:00Z"),
+        (9, "Купить МОЛОКО", "в магазине", "2026-11-22T14:35:00Z"),
+        (8, "牛乳を買う", "低脂肪 🥛", "2026-11-22T09:00:00Z"),
+        (
+            3,
+            "Plan the trip to the mountains with everyone",
+            "trains, not flights; book the hut early",
+            "2026-11-19T10:00:00Z",
+        ),
+        (
+            1,
+            "evil \u{1b}]0;pwned\u{7} title",
+            "two\nlines",
+            "2025-10-01T00:00:00Z",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, title, description, created_at)| Todo {
+        id: TodoId(id),
+        ulid: DerivedUlids(now).next_ulid(TodoId(id)),
+        title: Title::new(title).unwrap(),
+        description: description.into(),
+        created_at: created_at.parse().unwrap(),
+    })
+    .collect()
+}
+
+fn table(max_width: Option<usize>, colored: bool) -> String {
+    let layout = render::Layout {
+        now: NOW.parse().unwrap(),
+        max_width,
+        colored,
+    };
+    let mut out = Vec::new();
+    render::table(&sample(), &layout, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn table_piped() {
+    insta::assert_snapshot!(table(None, false));
+}
+
+#[test]
+fn table_in_a_narrow_terminal() {
+    insta::assert_snapshot!(table(Some(60), false));
+}
+
+#[test]
+fn table_in_color() {
+    // ESC shown as ␛ so the codes can be read: dim ids and ages, bold titles.
+    insta::assert_snapshot!(table(None, true).replace('\u{1b}', "␛"));
+}
+
+#[test]
+fn json_output() {
+    let mut out = Vec::new();
+    render::json(&sample(), &mut out).unwrap();
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
