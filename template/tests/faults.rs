@@ -372,6 +372,27 @@ fn a_broken_todo_stops_what_reads_it_and_is_kept_by_what_does_not() {
 }
 
 #[test]
+fn a_large_list_reads_and_writes_like_a_small_one() {
+    // Past the size at which a list is read into huge pages.
+    let dir = scratch();
+    let path = dir.path().join("todo.json");
+    write_list(&path, 40_000);
+    assert!(fs::metadata(&path).unwrap().len() > 4 << 20);
+    let found = run(dir.path(), &["find", "todo 39999", "--json"]);
+    assert_ok(&found);
+    let found: Vec<Value> = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["description"], "some words about todo 39999");
+    assert_ok(&run(dir.path(), &["done", "1", "40000"]));
+    assert_ok(&run(dir.path(), &["add", "the newest"]));
+    let all = todos(dir.path());
+    assert_eq!(all.len(), 39_999);
+    assert_eq!(all[0]["id"], 2);
+    assert_eq!(all[39_998]["title"], "the newest");
+    assert_eq!(all[39_998]["id"], 40_001);
+}
+
+#[test]
 fn a_directory_in_the_way_is_an_io_error() {
     let dir = scratch();
     fs::create_dir(dir.path().join("todo.json")).unwrap();

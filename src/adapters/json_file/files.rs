@@ -35,11 +35,35 @@ pub enum Contents {
     Missing,
     Directory,
     TooLarge(u64),
-    Text(Vec<u8>),
+    Bytes(Bytes),
 }
 
+/// A file's bytes in memory.
+pub enum Bytes {
+    Small(Vec<u8>),
+    /// A large file, in memory backed by huge pages where the system has
+    /// them: faulting in a fresh 4 KiB page at a time costs more than
+    /// reading the file itself. Only the first `len` bytes were read.
+    Large {
+        memory: memmap2::MmapMut,
+        len: usize,
+    },
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Self::Small(bytes) => bytes,
+            Self::Large { memory, len } => &memory[..*len],
+        }
+    }
+}
+
+/// Files at least this large are read into huge pages.
+const LARGE: u64 = 4 << 20;
+
 pub fn read(path: &Path) -> io::Result<Contents> {
-    let file = match File::open(path) {
+    let mut file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::Missing),
         Err(e) if e.kind() == io::ErrorKind::IsADirectory => return Ok(Contents::Directory),
@@ -52,13 +76,47 @@ pub fn read(path: &Path) -> io::Result<Contents> {
     if meta.len() > MAX_FILE_BYTES {
         return Ok(Contents::TooLarge(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    // `take` bounds a file that grows while we read it.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Ok(Contents::TooLarge(bytes.len() as u64));
+    if cfg!(target_os = "linux") && meta.len() >= LARGE {
+        // Room for one more byte tells a file that grew while being read.
+        let mut memory = memmap2::MmapOptions::new()
+            .len(meta.len() as usize + 1)
+            .map_anon()?;
+        #[cfg(target_os = "linux")]
+        // Without huge pages this is an ordinary buffer: nothing to report.
+        let _ = memory.advise(memmap2::Advice::HugePage);
+        let mut len = 0;
+        while len < memory.len() {
+            match file.read(&mut memory[len..]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if len < memory.len() {
+            return Ok(Contents::Bytes(Bytes::Large { memory, len }));
+        }
+        // The file grew: read on in the ordinary way.
+        let mut bytes = memory.to_vec();
+        return finish(file, &mut bytes).map(|()| contents(bytes));
     }
-    Ok(Contents::Text(bytes))
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    finish(file, &mut bytes)?;
+    Ok(contents(bytes))
+}
+
+/// Reads the rest of `file`, stopping just past the size limit.
+fn finish(file: File, bytes: &mut Vec<u8>) -> io::Result<()> {
+    file.take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
+        .read_to_end(bytes)
+        .map(drop)
+}
+
+fn contents(bytes: Vec<u8>) -> Contents {
+    match bytes.len() as u64 {
+        len if len > MAX_FILE_BYTES => Contents::TooLarge(len),
+        _ => Contents::Bytes(Bytes::Small(bytes)),
+    }
 }
 
 /// The lock file beside `target`. It is never replaced or removed, so every

@@ -34,7 +34,7 @@ impl JsonFileStore {
 
     fn load(&self, target: &Path) -> Result<Document, StoreError> {
         let bytes = match files::read(target) {
-            Ok(Contents::Text(bytes)) => bytes,
+            Ok(Contents::Bytes(bytes)) => bytes,
             Ok(Contents::Missing) => return Ok(Document::default()),
             Ok(Contents::Directory) => {
                 return Err(self.error(
@@ -61,13 +61,7 @@ impl JsonFileStore {
                 ));
             }
         };
-        let text = String::from_utf8(bytes).map_err(|e| {
-            self.unusable(format!(
-                "it is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        format::parse(&self.shown().to_string(), text).map_err(|e| match e {
+        format::parse(&self.shown().to_string(), bytes).map_err(|e| match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer my-todo: {e}", self.shown()),

@@ -30,11 +30,32 @@ pub struct Document {
 }
 
 /// The text of a list file, shared by the todos read from it.
-#[derive(Debug)]
 pub struct Source {
     /// How messages name the file.
     name: String,
-    text: String,
+    /// Checked to be UTF-8 when the list was opened.
+    bytes: Box<dyn AsRef<[u8]>>,
+}
+
+impl Source {
+    fn bytes(&self) -> &[u8] {
+        self.bytes.as_ref().as_ref()
+    }
+
+    fn text(&self) -> &str {
+        std::str::from_utf8(self.bytes()).unwrap_or_default()
+    }
+
+    /// The text of `span`, which lies on character boundaries.
+    fn slice(&self, span: Range<usize>) -> &str {
+        std::str::from_utf8(&self.bytes()[span]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.debug_struct("Source").field("name", &self.name).finish()
+    }
 }
 
 /// A todo read from the file, as the span of text it takes there, or added since.
@@ -73,10 +94,9 @@ impl Entry for StoredTodo {
     fn todo(&self) -> Result<Todo, UnreadableTodo> {
         match self {
             Self::Read { source, span, .. } => {
-                let raw = &source.text[span.clone()];
-                decode_todo(raw).map_err(|message| {
+                decode_todo(source.slice(span.clone())).map_err(|message| {
                     let spot = Spot {
-                        text: &source.text,
+                        text: source.text(),
                         offset: span.start,
                     };
                     UnreadableTodo(format!(
@@ -93,14 +113,17 @@ impl Entry for StoredTodo {
     /// Searches the file's text once, rather than todo by todo. A todo may
     /// mention the needle if the needle occurs in its text, or if its text
     /// has escapes or characters beyond ASCII, which only decoding can judge.
+    /// A needle that cannot be searched for as ASCII makes every todo worth reading.
     fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
         let Some(Self::Read { source, .. }) =
             entries.iter().find(|e| matches!(e, Self::Read { .. }))
         else {
             return vec![true; entries.len()];
         };
-        let text = source.text.as_str();
-        let mut marks: Vec<usize> = needle.ascii_matches(text).into_iter().flatten().collect();
+        let text = source.text();
+        let Some(mut marks) = needle.ascii_matches(text) else {
+            return vec![true; entries.len()];
+        };
         marks.extend(text.match_indices('\\').map(|(at, _)| at));
         marks.sort_unstable();
         entries
@@ -111,7 +134,7 @@ impl Entry for StoredTodo {
                 } if Rc::ptr_eq(from, source) => {
                     let first = marks.partition_point(|&at| at < span.start);
                     marks.get(first).is_some_and(|&at| at < span.end)
-                        || !text[span.clone()].is_ascii()
+                        || !text.as_bytes()[span.clone()].is_ascii()
                 }
                 _ => true,
             })
@@ -129,20 +152,25 @@ pub enum FormatError {
     },
     #[error("it is format version {0}, and this version of {{project-name}} reads version {VERSION}")]
     Newer(u64),
+    #[error("it is not UTF-8 text (invalid byte at offset {0})")]
+    NotText(usize),
     #[error(transparent)]
     Invalid(#[from] InvalidList),
 }
 
-/// Reads a list from `text`; `name` is how messages about its todos name the file.
-pub fn parse(name: &str, text: String) -> Result<Document, FormatError> {
+/// Reads a list from the bytes of a file; `name` is how messages about its
+/// todos name the file.
+pub fn parse(name: &str, bytes: impl AsRef<[u8]> + 'static) -> Result<Document, FormatError> {
+    let text =
+        std::str::from_utf8(bytes.as_ref()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
     if text.trim().is_empty() {
         return Ok(Document::default());
     }
     let source = Rc::new(Source {
         name: name.to_owned(),
-        text,
+        bytes: Box::new(bytes),
     });
-    let text = source.text.as_str();
+    let text = source.text();
     let at_start = Spot { text, offset: 0 };
     let top: Top = serde_json::from_str(text).map_err(|e| at_start.serde(&e))?;
     let version = top
@@ -428,7 +456,7 @@ pub fn render(doc: &Document, out: &mut impl Write) -> io::Result<()> {
         out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
         match entry {
             StoredTodo::Read { source, span, .. } => {
-                out.write_all(source.text[span.clone()].as_bytes())?;
+                out.write_all(&source.bytes()[span.clone()])?;
             }
             StoredTodo::Added(todo) => render_todo(todo, out)?,
         }
@@ -457,7 +485,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn load(text: &str) -> Result<Document, FormatError> {
-        parse("todo.json", text.to_owned())
+        parse("todo.json", String::from(text))
     }
 
     fn rendered(doc: &Document) -> String {
