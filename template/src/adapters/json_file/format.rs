@@ -161,16 +161,15 @@ pub enum FormatError {
 /// Reads a list from the bytes of a file; `name` is how messages about its
 /// todos name the file.
 pub fn parse(name: &str, bytes: impl AsRef<[u8]> + 'static) -> Result<Document, FormatError> {
-    let text =
-        std::str::from_utf8(bytes.as_ref()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
-    if text.trim().is_empty() {
-        return Ok(Document::default());
-    }
     let source = Rc::new(Source {
         name: name.to_owned(),
         bytes: Box::new(bytes),
     });
-    let text = source.text();
+    let text =
+        std::str::from_utf8(source.bytes()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
+    if text.trim().is_empty() {
+        return Ok(Document::default());
+    }
     let at_start = Spot { text, offset: 0 };
     let top: Top = serde_json::from_str(text).map_err(|e| at_start.serde(&e))?;
     let version = top
@@ -452,19 +451,56 @@ pub fn render(doc: &Document, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, ": {},", raw.get())?;
     }
     out.write_all(b"  \"todos\": [")?;
-    for (n, entry) in doc.list.entries().iter().enumerate() {
-        out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
-        match entry {
+    let entries = doc.list.entries();
+    let mut n = 0;
+    while n < entries.len() {
+        out.write_all(if n == 0 { b"\n    " } else { SEPARATOR })?;
+        match &entries[n] {
             StoredTodo::Read { source, span, .. } => {
-                out.write_all(&source.bytes()[span.clone()])?;
+                // Todos that lie side by side in the file, as this function
+                // writes them, go out as they are in one piece.
+                let run = run_as_written(source, span, &entries[n + 1..]);
+                out.write_all(&source.bytes()[span.start..run.end])?;
+                n += run.count;
             }
             StoredTodo::Added(todo) => render_todo(todo, out)?,
         }
+        n += 1;
     }
     if !doc.list.entries().is_empty() {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"]\n}\n")
+}
+
+/// What stands between two todos in the layout `render` writes.
+const SEPARATOR: &[u8] = b",\n    ";
+
+/// How many todos follow one in the file exactly as `render` would write
+/// them, and where the last of them ends.
+struct Run {
+    count: usize,
+    end: usize,
+}
+
+fn run_as_written(source: &Rc<Source>, span: &Range<usize>, next: &[StoredTodo]) -> Run {
+    let bytes = source.bytes();
+    let mut run = Run {
+        count: 0,
+        end: span.end,
+    };
+    for entry in next {
+        match entry {
+            StoredTodo::Read {
+                source: from, span, ..
+            } if Rc::ptr_eq(from, source) && bytes.get(run.end..span.start) == Some(SEPARATOR) => {
+                run.count += 1;
+                run.end = span.end;
+            }
+            _ => break,
+        }
+    }
+    run
 }
 
 fn render_todo(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
