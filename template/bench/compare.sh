@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times {{project-name}} against the Python reference design (and Taskwarrior, with
-# --taskwarrior) on generated lists, side by side in one run, and prints a
-# markdown table of hyperfine medians, ratios and {{project-name}}'s peak memory.
+# Times {{project-name}} against the Python reference design, and Taskwarrior when it
+# is installed (--taskwarrior installs it), on generated lists, side by side in
+# one run, and prints a markdown table of hyperfine medians, ratios and
+# {{project-name}}'s peak memory.
 #
 #   bench/compare.sh [--taskwarrior] [SIZE...]     sizes default to: 10 100000
 #
@@ -11,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 taskwarrior=no
+command -v task >/dev/null && taskwarrior=yes
 if [[ "${1:-}" == --taskwarrior ]]; then taskwarrior=yes; shift; fi
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(10 100000)
@@ -34,8 +36,10 @@ trap 'rm -rf "$work"' EXIT
 # median DIR COMMAND [PREPARE]: the median wall time of COMMAND run in DIR, in ms.
 median() {
   local dir=$1 cmd=$2 prepare=${3:-true}
-  (cd "$dir" && hyperfine -N --style none --warmup 2 --min-runs 10 --prepare "$prepare" \
-     --export-json "$work/run.json" "$cmd" >/dev/null 2>&1)
+  if ! (cd "$dir" && hyperfine -N --style none --warmup 2 --min-runs 10 --prepare "$prepare" \
+     --export-json "$work/run.json" "$cmd" >"$work/run.log" 2>&1); then
+    echo "failed in $dir: $cmd" >&2; cat "$work/run.log" >&2; exit 1
+  fi
   python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/run.json"
 }
 
@@ -68,7 +72,8 @@ for n in "${sizes[@]}"; do
   floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'")
   restore_mine="cp $dir/mine.orig $mine/todo.json"
   restore_py="cp $dir/py.orig $py/todo.json"
-  restore_tw="rm -rf $tw && cp -r $dir/task.orig $tw"
+  # hyperfine runs --prepare without a shell; the working directory stays.
+  restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/'"
   while IFS='|' read -r name args pyargs twargs writes; do
     prep_mine=true prep_py=true prep_tw=true
     if [[ $writes == yes ]]; then prep_mine=$restore_mine prep_py=$restore_py prep_tw=$restore_tw; fi
@@ -83,7 +88,7 @@ for n in "${sizes[@]}"; do
     $restore_mine
   done <<ROWS
 show 5|show 5|show 5|limit:5 list|no
-find|find 'errand $middle:'|find 'errand $middle:'|/errand $middle:/ list|no
+find|find 'errand $middle:'|find 'errand $middle:'|'/errand $middle:/' list|no
 add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
 done|done $middle|done $middle|$middle done|yes
 ROWS
