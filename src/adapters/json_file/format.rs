@@ -93,19 +93,22 @@ impl Entry for StoredTodo {
 
     fn todo(&self) -> Result<Todo, UnreadableTodo> {
         match self {
-            Self::Read { source, span, .. } => {
-                decode_todo(source.slice(span.clone())).map_err(|message| {
-                    let spot = Spot {
-                        text: source.text(),
-                        offset: span.start,
-                    };
-                    UnreadableTodo(format!(
-                        "{} is not a todo list we can use: {}",
-                        source.name,
-                        spot.error(message)
-                    ))
-                })
-            }
+            Self::Read {
+                id,
+                ulid,
+                source,
+                span,
+            } => decode_todo(*id, *ulid, source.slice(span.clone())).map_err(|message| {
+                let spot = Spot {
+                    text: source.text(),
+                    offset: span.start,
+                };
+                UnreadableTodo(format!(
+                    "{} is not a todo list we can use: {}",
+                    source.name,
+                    spot.error(message)
+                ))
+            }),
             Self::Added(todo) => Ok(Todo::clone(todo)),
         }
     }
@@ -171,7 +174,7 @@ pub fn parse(name: &str, bytes: impl AsRef<[u8]> + 'static) -> Result<Document, 
         return Ok(Document::default());
     }
     let at_start = Spot { text, offset: 0 };
-    let top: Top = serde_json::from_str(text).map_err(|e| at_start.serde(&e))?;
+    let top: Top = serde_json::from_str(text).map_err(|e| positioned(&e))?;
     let version = top
         .version
         .ok_or_else(|| at_start.error("the list has no \"version\"".into()))?;
@@ -322,7 +325,6 @@ fn identify_written_layout(raw: &str) -> Option<(TodoId, Ulid)> {
 /// The fields of a todo, decoded fast when they are as expected.
 #[derive(Deserialize)]
 struct Record<'a> {
-    id: u64,
     #[serde(borrow)]
     title: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -331,13 +333,13 @@ struct Record<'a> {
     created_at: Cow<'a, str>,
 }
 
-/// A whole todo from its text; the message says what is wrong with it.
-fn decode_todo(raw: &str) -> Result<Todo, String> {
-    let (id, ulid) = identify(raw)?;
+/// The rest of a todo whose number and ULID were read when the list was
+/// opened; the message says what is wrong with it.
+fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, String> {
     let Ok(record) = serde_json::from_str::<Record>(raw) else {
         return Err(explain(raw));
     };
-    let what = format!("todo {}", record.id);
+    let what = format!("todo {id}");
     let title = Title::new(&record.title).map_err(|e| format!("{what}: {e}"))?;
     let created_at: Timestamp = record.created_at.parse().map_err(|_| {
         format!(
@@ -419,15 +421,15 @@ impl<'a> Spot<'a> {
             message,
         }
     }
+}
 
-    /// An error from serde_json, which knows its own position.
-    fn serde(self, e: &serde_json::Error) -> FormatError {
-        FormatError::Malformed {
-            line: e.line(),
-            // A wrong type found at the very start is reported at column 0.
-            column: e.column().max(1),
-            message: message(e),
-        }
+/// An error from serde_json, which knows its own position.
+fn positioned(e: &serde_json::Error) -> FormatError {
+    FormatError::Malformed {
+        line: e.line(),
+        // A wrong type found at the very start is reported at column 0.
+        column: e.column().max(1),
+        message: message(e),
     }
 }
 

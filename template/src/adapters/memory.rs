@@ -10,14 +10,6 @@ pub struct MemoryStore {
     list: RefCell<TodoList>,
 }
 
-impl MemoryStore {
-    pub fn new(list: TodoList) -> Self {
-        Self {
-            list: RefCell::new(list),
-        }
-    }
-}
-
 impl TodoStore for MemoryStore {
     type Entry = Todo;
 
