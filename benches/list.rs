@@ -3,7 +3,7 @@
 
 use divan::Bencher;
 use jiff::Timestamp;
-use my_todo::adapters::json_file::format::{self, Document};
+use my_todo::adapters::json_file::format::{self, Checks, Document};
 use my_todo::domain::{Title, TodoId, TodoList, TodoRef};
 use ulid::Ulid;
 
@@ -44,12 +44,22 @@ fn file(count: usize) -> String {
     String::from_utf8(out).expect("UTF-8")
 }
 
+/// As `show` and `find` open a list: each todo is checked when read.
 #[divan::bench(args = SIZES, sample_count = 10)]
-fn open_file(bencher: Bencher, count: usize) {
+fn open_file_to_read(bencher: Bencher, count: usize) {
     let text = file(count);
     bencher
         .with_inputs(|| text.clone())
-        .bench_local_values(|text| format::parse("todo.json", text).expect("valid"));
+        .bench_local_values(|text| format::parse("todo.json", text, Checks::Shape).expect("valid"));
+}
+
+/// As `add` and `done` open a list: all of it is checked before it is written back.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn open_file_to_write(bencher: Bencher, count: usize) {
+    let text = file(count);
+    bencher
+        .with_inputs(|| text.clone())
+        .bench_local_values(|text| format::parse("todo.json", text, Checks::All).expect("valid"));
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
@@ -58,7 +68,7 @@ fn open_file_and_show_5(bencher: Bencher, count: usize) {
     bencher
         .with_inputs(|| text.clone())
         .bench_local_values(|text| {
-            let doc = format::parse("todo.json", text).expect("valid");
+            let doc = format::parse("todo.json", text, Checks::Shape).expect("valid");
             doc.list.recent(5).expect("readable")
         });
 }
@@ -70,14 +80,14 @@ fn open_file_and_find(bencher: Bencher, count: usize) {
     bencher
         .with_inputs(|| text.clone())
         .bench_local_values(|text| {
-            let doc = format::parse("todo.json", text).expect("valid");
+            let doc = format::parse("todo.json", text, Checks::Shape).expect("valid");
             doc.list.find(&needle).expect("readable")
         });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn write_file(bencher: Bencher, count: usize) {
-    let doc = format::parse("todo.json", file(count)).expect("valid");
+    let doc = format::parse("todo.json", file(count), Checks::All).expect("valid");
     bencher.bench_local(|| {
         let mut out = Vec::with_capacity(count * 200);
         format::render(&doc, &mut out).expect("rendered to memory");

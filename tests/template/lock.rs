@@ -19,9 +19,10 @@ pub fn project_lock(project: &Files, root: &Path) -> String {
     }
     std::fs::copy(root.join("Cargo.lock"), scratch.path().join("Cargo.lock")).unwrap();
     // Resolving against the existing lockfile keeps every version and drops
-    // what nothing uses any more.
+    // what nothing uses any more. It reads every package's manifest, for
+    // every platform: cargo fetches those it does not have yet.
     let resolved = Command::new(cargo())
-        .args(["metadata", "--offline", "--format-version", "1"])
+        .args(["metadata", "--format-version", "1"])
         .current_dir(scratch.path())
         .output()
         .unwrap();

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::parallel;
+
 /// A larger file is refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -63,7 +65,7 @@ impl AsRef<[u8]> for Bytes {
 const LARGE: u64 = 4 << 20;
 
 pub fn read(path: &Path) -> io::Result<Contents> {
-    let mut file = match File::open(path) {
+    let file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::Missing),
         Err(e) if e.kind() == io::ErrorKind::IsADirectory => return Ok(Contents::Directory),
@@ -76,33 +78,64 @@ pub fn read(path: &Path) -> io::Result<Contents> {
     if meta.len() > MAX_FILE_BYTES {
         return Ok(Contents::TooLarge(meta.len()));
     }
-    if cfg!(target_os = "linux") && meta.len() >= LARGE {
-        // Room for one more byte tells a file that grew while being read.
-        let mut memory = memmap2::MmapOptions::new()
-            .len(meta.len() as usize + 1)
-            .map_anon()?;
-        #[cfg(target_os = "linux")]
-        // Without huge pages this is an ordinary buffer: nothing to report.
-        let _ = memory.advise(memmap2::Advice::HugePage);
-        let mut len = 0;
-        while len < memory.len() {
-            match file.read(&mut memory[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if len < memory.len() {
-            return Ok(Contents::Bytes(Bytes::Large { memory, len }));
-        }
-        // The file grew: read on in the ordinary way.
-        let mut bytes = memory.to_vec();
-        return finish(file, &mut bytes).map(|()| contents(bytes));
+    if meta.len() >= LARGE
+        && let Some(bytes) = read_large(&file, meta.len() as usize)?
+    {
+        return Ok(Contents::Bytes(bytes));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     finish(file, &mut bytes)?;
     Ok(contents(bytes))
+}
+
+/// Reads a large file a part per core into memory backed by huge pages.
+/// `None` if its size changed while it was read: then it is read again the
+/// ordinary way, which copes with that.
+#[cfg(target_os = "linux")]
+fn read_large(file: &File, len: usize) -> io::Result<Option<Bytes>> {
+    use std::os::unix::fs::FileExt;
+
+    // One byte more than the file tells whether it grew.
+    let mut memory = memmap2::MmapOptions::new().len(len + 1).map_anon()?;
+    // Without huge pages this is an ordinary buffer: nothing to report.
+    let _ = memory.advise(memmap2::Advice::HugePage);
+    let (contents, beyond) = memory.split_at_mut(len);
+    let ranges = parallel::even_ranges(len, parallel::part_count(len));
+    let mut parts = Vec::with_capacity(ranges.len());
+    let mut rest = contents;
+    for range in &ranges {
+        let (part, after) = rest.split_at_mut(range.len());
+        parts.push((range.start, part));
+        rest = after;
+    }
+    let read_fully = |(mut offset, mut part): (usize, &mut [u8])| -> io::Result<bool> {
+        while !part.is_empty() {
+            match file.read_at(part, offset as u64) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    part = &mut part[n..];
+                    offset += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    };
+    for whole in parallel::each(parts, read_fully) {
+        if !whole? {
+            return Ok(None);
+        }
+    }
+    if read_fully((len, beyond))? {
+        return Ok(None);
+    }
+    Ok(Some(Bytes::Large { memory, len }))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_large(_file: &File, _len: usize) -> io::Result<Option<Bytes>> {
+    Ok(None)
 }
 
 /// Reads the rest of `file`, stopping just past the size limit.

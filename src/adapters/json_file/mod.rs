@@ -6,6 +6,7 @@
 
 mod files;
 pub mod format;
+mod parallel;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use crate::domain::TodoList;
 use crate::ports::{StoreError, StoreErrorKind, TodoStore};
 use files::{Contents, LockFailure};
-use format::{Document, FormatError, StoredTodo};
+use format::{Checks, Document, FormatError, StoredTodo};
 
 pub use files::MAX_FILE_BYTES;
 pub use format::VERSION;
@@ -32,7 +33,7 @@ impl JsonFileStore {
         }
     }
 
-    fn load(&self, target: &Path) -> Result<Document, StoreError> {
+    fn load(&self, target: &Path, checks: Checks) -> Result<Document, StoreError> {
         let bytes = match files::read(target) {
             Ok(Contents::Bytes(bytes)) => bytes,
             Ok(Contents::Missing) => return Ok(Document::default()),
@@ -61,7 +62,7 @@ impl JsonFileStore {
                 ));
             }
         };
-        format::parse(&self.shown().to_string(), bytes).map_err(|e| match e {
+        format::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer my-todo: {e}", self.shown()),
@@ -108,7 +109,7 @@ impl TodoStore for JsonFileStore {
 
     fn read<T>(&self, f: impl FnOnce(&TodoList<StoredTodo>) -> T) -> Result<T, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
-        Ok(f(&self.load(&target)?.list))
+        Ok(f(&self.load(&target, Checks::Shape)?.list))
     }
 
     fn update<T, E: From<StoreError>>(
@@ -138,7 +139,8 @@ impl TodoStore for JsonFileStore {
             ),
         })?;
         files::remove_stale_temps(&target);
-        let mut doc = self.load(&target)?;
+        // What is written back must have been read whole.
+        let mut doc = self.load(&target, Checks::All)?;
         let out = f(&mut doc.list)?;
         files::replace(&target, |out| format::render(&doc, out)).map_err(|e| {
             self.error(

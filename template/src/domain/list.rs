@@ -70,11 +70,13 @@ fn list_refs(refs: &[TodoRef]) -> String {
 }
 
 /// A value that occurs twice, if any. Lists are kept in creation order, so
-/// ids and ULIDs are usually increasing already, and then nothing is sorted.
-fn first_repeat<T: Ord + Copy>(mut values: Vec<T>) -> Option<T> {
-    if values.windows(2).all(|w| w[0] < w[1]) {
+/// ids and ULIDs are usually increasing already, and then nothing is
+/// collected or sorted.
+fn first_repeat<E, T: Ord + Copy>(entries: &[E], key: impl Fn(&E) -> T) -> Option<T> {
+    if entries.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
         return None;
     }
+    let mut values: Vec<T> = entries.iter().map(key).collect();
     values.sort_unstable();
     values.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
@@ -92,14 +94,17 @@ impl<E: Entry> TodoList<E> {
     /// Rebuilds a stored list, checking what a hand edit could have broken.
     /// A `next_id` at or below an existing id is raised, so ids are never reused.
     pub fn from_parts(next_id: u64, entries: Vec<E>) -> Result<Self, InvalidList> {
-        let ids: Vec<u64> = entries.iter().map(|e| e.id().0).collect();
-        if let Some(&bad) = ids.iter().find(|&&id| id == 0 || id > MAX_ID) {
+        if let Some(bad) = entries
+            .iter()
+            .map(|e| e.id().0)
+            .find(|&id| id == 0 || id > MAX_ID)
+        {
             return Err(InvalidList::IdOutOfRange(bad));
         }
-        if let Some(id) = first_repeat(ids) {
-            return Err(InvalidList::DuplicateId(TodoId(id)));
+        if let Some(id) = first_repeat(&entries, E::id) {
+            return Err(InvalidList::DuplicateId(id));
         }
-        if let Some(ulid) = first_repeat(entries.iter().map(E::ulid).collect()) {
+        if let Some(ulid) = first_repeat(&entries, E::ulid) {
             return Err(InvalidList::DuplicateUlid(ulid));
         }
         if next_id > MAX_ID {

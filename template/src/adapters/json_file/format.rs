@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
+use super::parallel;
 use crate::domain::{Entry, InvalidList, Needle, Title, Todo, TodoId, TodoList, UnreadableTodo};
 
 pub const VERSION: u64 = 1;
@@ -33,22 +34,13 @@ pub struct Document {
 pub struct Source {
     /// How messages name the file.
     name: String,
-    /// Checked to be UTF-8 when the list was opened.
-    bytes: Box<dyn AsRef<[u8]>>,
+    /// Checked as far as the list was opened with `Checks` asked.
+    bytes: Box<dyn AsRef<[u8]> + Send + Sync>,
 }
 
 impl Source {
     fn bytes(&self) -> &[u8] {
         self.bytes.as_ref().as_ref()
-    }
-
-    fn text(&self) -> &str {
-        std::str::from_utf8(self.bytes()).unwrap_or_default()
-    }
-
-    /// The text of `span`, which lies on character boundaries.
-    fn slice(&self, span: Range<usize>) -> &str {
-        std::str::from_utf8(&self.bytes()[span]).unwrap_or_default()
     }
 }
 
@@ -64,7 +56,7 @@ pub enum StoredTodo {
     Read {
         id: TodoId,
         ulid: Ulid,
-        source: Rc<Source>,
+        source: Arc<Source>,
         span: Range<usize>,
     },
     Added(Box<Todo>),
@@ -98,51 +90,84 @@ impl Entry for StoredTodo {
                 ulid,
                 source,
                 span,
-            } => decode_todo(*id, *ulid, source.slice(span.clone())).map_err(|message| {
-                let spot = Spot {
-                    text: source.text(),
-                    offset: span.start,
+            } => {
+                let raw = std::str::from_utf8(&source.bytes()[span.clone()]);
+                let decoded = match raw {
+                    Ok(raw) => decode_todo(*id, *ulid, raw),
+                    Err(e) => Err((e.valid_up_to(), format!("todo {id} is not UTF-8 text"))),
                 };
-                UnreadableTodo(format!(
-                    "{} is not a todo list we can use: {}",
-                    source.name,
-                    spot.error(message)
-                ))
-            }),
+                decoded.map_err(|(at, message)| {
+                    let spot = Spot {
+                        text: source.bytes(),
+                        offset: span.start + at,
+                    };
+                    UnreadableTodo(format!(
+                        "{} is not a todo list we can use: {}",
+                        source.name,
+                        spot.error(message)
+                    ))
+                })
+            }
             Self::Added(todo) => Ok(Todo::clone(todo)),
         }
     }
 
-    /// Searches the file's text once, rather than todo by todo. A todo may
-    /// mention the needle if the needle occurs in its text, or if its text
-    /// has escapes or characters beyond ASCII, which only decoding can judge.
-    /// A needle that cannot be searched for as ASCII makes every todo worth reading.
+    /// Searches the file's text once, rather than todo by todo, a part per
+    /// core. A todo may mention the needle if the needle occurs in its text,
+    /// or if its text has escapes or characters beyond ASCII, which only
+    /// decoding can judge. A needle that cannot be searched for as ASCII
+    /// makes every todo worth reading.
     fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
+        let every = || vec![true; entries.len()];
         let Some(Self::Read { source, .. }) =
             entries.iter().find(|e| matches!(e, Self::Read { .. }))
         else {
-            return vec![true; entries.len()];
+            return every();
         };
-        let text = source.text();
-        let Some(mut marks) = needle.ascii_matches(text) else {
-            return vec![true; entries.len()];
-        };
-        marks.extend(text.match_indices('\\').map(|(at, _)| at));
-        marks.sort_unstable();
+        let parts =
+            parallel::even_ranges(entries.len(), parallel::part_count(source.bytes().len()));
+        let found = parallel::each(parts, |part| may_mention_in(&entries[part], source, needle));
+        match found.into_iter().collect::<Option<Vec<_>>>() {
+            Some(parts) => parts.concat(),
+            None => every(),
+        }
+    }
+}
+
+/// `may_mention` for `entries`, where those read from `source` lie in the
+/// order of the file.
+fn may_mention_in(
+    entries: &[StoredTodo],
+    source: &Arc<Source>,
+    needle: &Needle,
+) -> Option<Vec<bool>> {
+    let from_source = |entry: &StoredTodo| match entry {
+        StoredTodo::Read {
+            source: from, span, ..
+        } if Arc::ptr_eq(from, source) => Some(span.clone()),
+        _ => None,
+    };
+    let start = entries.iter().find_map(from_source).map_or(0, |s| s.start);
+    let end = entries
+        .iter()
+        .rev()
+        .find_map(from_source)
+        .map_or(0, |s| s.end);
+    let text = &source.bytes()[start..end.max(start)];
+    let mut marks = needle.ascii_matches(text)?;
+    marks.extend(memchr::memchr_iter(b'\\', text));
+    marks.sort_unstable();
+    let marked = |span: Range<usize>| {
+        let span = span.start - start..span.end - start;
+        let first = marks.partition_point(|&at| at < span.start);
+        marks.get(first).is_some_and(|&at| at < span.end) || !text[span].is_ascii()
+    };
+    Some(
         entries
             .iter()
-            .map(|entry| match entry {
-                Self::Read {
-                    source: from, span, ..
-                } if Rc::ptr_eq(from, source) => {
-                    let first = marks.partition_point(|&at| at < span.start);
-                    marks.get(first).is_some_and(|&at| at < span.end)
-                        || !text.as_bytes()[span.clone()].is_ascii()
-                }
-                _ => true,
-            })
-            .collect()
-    }
+            .map(|entry| from_source(entry).is_none_or(marked))
+            .collect(),
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,19 +186,159 @@ pub enum FormatError {
     Invalid(#[from] InvalidList),
 }
 
+/// How much of a list to check when opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Everything: what a command that writes the list back needs, so that
+    /// it never writes over a file it could not read.
+    All,
+    /// The shape of the list, and each todo's number and ULID, once each;
+    /// what a todo says is checked when that todo is read. For a list in
+    /// the layout `render` writes, this skips checking that every other
+    /// todo's line is JSON, which is most of the work of opening a long list.
+    Shape,
+}
+
 /// Reads a list from the bytes of a file; `name` is how messages about its
 /// todos name the file.
-pub fn parse(name: &str, bytes: impl AsRef<[u8]> + 'static) -> Result<Document, FormatError> {
-    let source = Rc::new(Source {
+pub fn parse(
+    name: &str,
+    bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    checks: Checks,
+) -> Result<Document, FormatError> {
+    let source = Arc::new(Source {
         name: name.to_owned(),
         bytes: Box::new(bytes),
     });
+    if let Some((next_id, entries)) = read_as_written(&source, checks) {
+        return Ok(Document {
+            list: TodoList::from_parts(next_id, entries)?,
+            unknown_top: BTreeMap::new(),
+        });
+    }
+    read_any_layout(&source)
+}
+
+/// What `render` writes around the todos of a list with no fields beyond this version's.
+const HEAD: &[u8] = b"{\n  \"version\": 1,\n  \"next_id\": ";
+const TODOS: &[u8] = b",\n  \"todos\": [";
+const NO_TODOS: &[u8] = b"]\n}\n";
+const TAIL: &[u8] = b"\n  ]\n}\n";
+/// What comes before each todo's line in that layout.
+const INDENT: &str = "\n    ";
+
+/// A list laid out exactly as `render` writes it, with one todo per line.
+/// Checking that each line is JSON is most of the work of opening a long
+/// list: when asked for, it is shared out a part per core, while this
+/// thread reads each todo's number and ULID. `None` for any other layout,
+/// and for anything amiss, which `read_any_layout` then reads or explains.
+fn read_as_written(source: &Arc<Source>, checks: Checks) -> Option<(u64, Vec<StoredTodo>)> {
+    let bytes = source.bytes();
+    let rest = bytes.strip_prefix(HEAD)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 1 && rest[0] == b'0' {
+        return None; // JSON numbers have no leading zeros
+    }
+    let next_id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    let rest = rest[digits..].strip_prefix(TODOS)?;
+    if rest == NO_TODOS {
+        return Some((next_id, Vec::new()));
+    }
+    let lines = rest.strip_suffix(TAIL)?;
+    let start = bytes.len() - rest.len();
+    if checks == Checks::Shape {
+        return Some((next_id, todos_on_lines(source, start, lines)?));
+    }
+    let parts = line_parts(lines, parallel::part_count(lines.len()));
+    let mut done = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
+        let json = lines_are_json(&lines[part]);
+        match n {
+            0 if json => todos_on_lines(source, start, lines),
+            _ => json.then(Vec::new),
+        }
+    });
+    let entries = done
+        .iter()
+        .all(Option::is_some)
+        .then(|| done.swap_remove(0))??;
+    Some((next_id, entries))
+}
+
+/// `lines` cut into about `count` parts, each a run of whole lines that
+/// begins where a line does.
+fn line_parts(lines: &[u8], count: usize) -> Vec<Range<usize>> {
+    let mut cuts = vec![0];
+    for range in parallel::even_ranges(lines.len(), count)
+        .into_iter()
+        .skip(1)
+    {
+        let from = range.start.max(cuts[cuts.len() - 1] + 1);
+        if let Some(at) = lines
+            .get(from..)
+            .and_then(|after| memchr::memchr(b'\n', after))
+        {
+            cuts.push(from + at);
+        }
+    }
+    cuts.push(lines.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Whether each line of `lines`, less its indent and comma, is JSON text.
+fn lines_are_json(lines: &[u8]) -> bool {
+    // Parts begin at a line break, so each holds whole characters.
+    let Ok(text) = std::str::from_utf8(lines) else {
+        return false;
+    };
+    let ends = memchr::memchr_iter(b'\n', lines)
+        .skip(1)
+        .chain([lines.len()]);
+    let starts = memchr::memchr_iter(b'\n', lines);
+    starts.zip(ends).all(|(start, end)| {
+        let line = text[start..end].trim_start().trim_end_matches(',');
+        serde_json::from_str::<IgnoredAny>(line).is_ok()
+    })
+}
+
+/// The todos on `lines`, which begin at `start` in the file: each line an
+/// indent, a todo, and a comma but after the very last.
+fn todos_on_lines(source: &Arc<Source>, start: usize, lines: &[u8]) -> Option<Vec<StoredTodo>> {
+    let mut entries = Vec::new();
+    let (mut rest, mut at) = (lines, start);
+    while !rest.is_empty() {
+        let line = rest.strip_prefix(INDENT.as_bytes())?;
+        let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
+        let (todo, more) = line.split_at(end);
+        let todo = if more.is_empty() {
+            todo
+        } else {
+            todo.strip_suffix(b",")?
+        };
+        let (id, ulid) = identify_written_layout(todo)?;
+        let begin = at + INDENT.len();
+        entries.push(StoredTodo::Read {
+            id,
+            ulid,
+            source: Arc::clone(source),
+            span: begin..begin + todo.len(),
+        });
+        at = begin + end;
+        rest = more;
+    }
+    Some(entries)
+}
+
+/// A list in any layout, read by a JSON parser, which explains what is wrong.
+fn read_any_layout(source: &Arc<Source>) -> Result<Document, FormatError> {
     let text =
         std::str::from_utf8(source.bytes()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
     if text.trim().is_empty() {
         return Ok(Document::default());
     }
-    let at_start = Spot { text, offset: 0 };
+    let at_start = Spot {
+        text: text.as_bytes(),
+        offset: 0,
+    };
     let top: Top = serde_json::from_str(text).map_err(|e| positioned(&e))?;
     let version = top
         .version
@@ -193,13 +358,13 @@ pub fn parse(name: &str, bytes: impl AsRef<[u8]> + 'static) -> Result<Document, 
 
     let mut entries = Vec::with_capacity(items.len());
     for item in items {
-        let here = Spot::of(text, item);
+        let here = Spot::of(text.as_bytes(), item);
         let (id, ulid) = identify(item.get()).map_err(|message| here.error(message))?;
         let end = here.offset + item.get().len();
         entries.push(StoredTodo::Read {
             id,
             ulid,
-            source: Rc::clone(&source),
+            source: Arc::clone(source),
             span: here.offset..end,
         });
     }
@@ -299,7 +464,7 @@ impl<'de> Visitor<'de> for TodosVisitor {
 /// A todo's number and ULID: read straight off the layout this module
 /// writes, or from the JSON in any other layout.
 fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
-    if let Some(found) = identify_written_layout(raw) {
+    if let Some(found) = identify_written_layout(raw.as_bytes()) {
         return Ok(found);
     }
     let mut fields: Fields =
@@ -313,13 +478,13 @@ fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
 }
 
 /// `{"id": 12, "ulid": "01…",` as `render_todo` writes it, read without a parser.
-fn identify_written_layout(raw: &str) -> Option<(TodoId, Ulid)> {
-    let rest = raw.strip_prefix("{\"id\": ")?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let id = rest[..digits].parse().ok()?;
-    let rest = rest[digits..].strip_prefix(", \"ulid\": \"")?;
-    let ulid = Ulid::from_string(rest.get(..26)?).ok()?;
-    rest[26..].starts_with('"').then_some((TodoId(id), ulid))
+fn identify_written_layout(raw: &[u8]) -> Option<(TodoId, Ulid)> {
+    let rest = raw.strip_prefix(b"{\"id\": ")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    let rest = rest[digits..].strip_prefix(b", \"ulid\": \"")?;
+    let ulid = Ulid::from_string(std::str::from_utf8(rest.get(..26)?).ok()?).ok()?;
+    (rest.get(26) == Some(&b'"')).then_some((TodoId(id), ulid))
 }
 
 /// The fields of a todo, decoded fast when they are as expected.
@@ -334,18 +499,22 @@ struct Record<'a> {
 }
 
 /// The rest of a todo whose number and ULID were read when the list was
-/// opened; the message says what is wrong with it.
-fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, String> {
-    let Ok(record) = serde_json::from_str::<Record>(raw) else {
-        return Err(explain(raw));
-    };
+/// opened; the error says where in `raw` and what is wrong with it.
+fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, (usize, String)> {
     let what = format!("todo {id}");
-    let title = Title::new(&record.title).map_err(|e| format!("{what}: {e}"))?;
+    let Ok(record) = serde_json::from_str::<Record>(raw) else {
+        return Err(match serde_json::from_str::<IgnoredAny>(raw) {
+            Err(e) => (offset_in(raw, &e), format!("{what}: {}", message(&e))),
+            Ok(_) => (0, explain(raw)),
+        });
+    };
+    let title = Title::new(&record.title).map_err(|e| (0, format!("{what}: {e}")))?;
     let created_at: Timestamp = record.created_at.parse().map_err(|_| {
-        format!(
+        let message = format!(
             "{what}: \"created_at\" is not an RFC 3339 time: {:?}",
             record.created_at
-        )
+        );
+        (0, message)
     })?;
     Ok(Todo {
         id,
@@ -354,6 +523,16 @@ fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, String> {
         description: record.description.into_owned(),
         created_at,
     })
+}
+
+/// Where in `text` serde_json found `e`.
+fn offset_in(text: &str, e: &serde_json::Error) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + e.column().saturating_sub(1)).min(text.len())
 }
 
 /// Why a todo that is a JSON object did not decode, field by field.
@@ -393,13 +572,13 @@ fn value<T: DeserializeOwned>(raw: &RawValue, key: &str, what: &str) -> Result<T
 /// A place in the file, for messages that say where to look.
 #[derive(Clone, Copy)]
 struct Spot<'a> {
-    text: &'a str,
+    text: &'a [u8],
     offset: usize,
 }
 
 impl<'a> Spot<'a> {
     /// Where `raw`, borrowed from `text`, begins.
-    fn of(text: &'a str, raw: &RawValue) -> Self {
+    fn of(text: &'a [u8], raw: &RawValue) -> Self {
         let start = text.as_ptr() as usize;
         let offset = (raw.get().as_ptr() as usize)
             .checked_sub(start)
@@ -409,7 +588,7 @@ impl<'a> Spot<'a> {
     }
 
     fn error(self, message: String) -> FormatError {
-        let before = &self.text.as_bytes()[..self.offset];
+        let before = &self.text[..self.offset.min(self.text.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before
             .iter()
@@ -485,7 +664,7 @@ struct Run {
     end: usize,
 }
 
-fn run_as_written(source: &Rc<Source>, span: &Range<usize>, next: &[StoredTodo]) -> Run {
+fn run_as_written(source: &Arc<Source>, span: &Range<usize>, next: &[StoredTodo]) -> Run {
     let bytes = source.bytes();
     let mut run = Run {
         count: 0,
@@ -495,7 +674,7 @@ fn run_as_written(source: &Rc<Source>, span: &Range<usize>, next: &[StoredTodo])
         match entry {
             StoredTodo::Read {
                 source: from, span, ..
-            } if Rc::ptr_eq(from, source) && bytes.get(run.end..span.start) == Some(SEPARATOR) => {
+            } if Arc::ptr_eq(from, source) && bytes.get(run.end..span.start) == Some(SEPARATOR) => {
                 run.count += 1;
                 run.end = span.end;
             }
@@ -523,7 +702,29 @@ mod tests {
     use proptest::prelude::*;
 
     fn load(text: &str) -> Result<Document, FormatError> {
-        parse("todo.json", String::from(text))
+        parse("todo.json", String::from(text), Checks::All)
+    }
+
+    fn ids(doc: &Document) -> Vec<(TodoId, Ulid)> {
+        doc.list
+            .entries()
+            .iter()
+            .map(|e| (e.id(), e.ulid()))
+            .collect()
+    }
+
+    /// A list of `count` todos as `render` writes it.
+    fn written(count: u64) -> String {
+        let mut doc = Document::default();
+        for n in 0..count {
+            doc.list.add(
+                Title::new(&format!("errand {n}")).unwrap(),
+                "é".repeat(n as usize),
+                Ulid::from_parts(n, 7),
+                Timestamp::from_second(n as i64).unwrap(),
+            );
+        }
+        rendered(&doc)
     }
 
     fn rendered(doc: &Document) -> String {
@@ -617,6 +818,38 @@ mod tests {
     }
 
     #[test]
+    fn opened_for_reading_a_todo_is_checked_when_it_is_read() {
+        let text = written(3).replace("errand 1\"", "errand \\q1\"");
+        let err = load(&text).unwrap_err().to_string();
+        assert_eq!(err, "line 6, column 71: invalid escape");
+        let doc = parse("todo.json", text.clone(), Checks::Shape).unwrap();
+        assert_eq!(doc.list.recent(1).unwrap()[0].title.as_str(), "errand 2");
+        let err = doc.list.recent(3).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "todo.json is not a todo list we can use: line 6, column 71: todo 2: invalid escape"
+        );
+        // Its backslash makes it worth decoding for any search.
+        assert_eq!(doc.list.find("errand 0").unwrap_err().to_string(), err);
+        // Bytes that are not UTF-8 are found the same way.
+        let text = written(3);
+        let mut bytes = text.clone().into_bytes();
+        bytes[text.find("errand 0").unwrap()] = 0xff;
+        assert!(matches!(
+            parse("todo.json", bytes.clone(), Checks::All),
+            Err(FormatError::NotText(_))
+        ));
+        let doc = parse("todo.json", bytes, Checks::Shape).unwrap();
+        assert_eq!(doc.list.recent(2).unwrap().len(), 2);
+        let err = doc.list.recent(3).unwrap_err().to_string();
+        assert!(
+            err.ends_with("line 5, column 63: todo 1 is not UTF-8 text"),
+            "{err}"
+        );
+        assert!(doc.list.find("errand").is_err());
+    }
+
+    #[test]
     fn deep_nesting_never_overflows_the_stack() {
         // Unknown fields are skipped without recursion; a todo list's own
         // structure is shallow, and deeper nesting there is an error.
@@ -645,6 +878,27 @@ mod tests {
         fn any_bytes_give_a_list_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             if let Ok(doc) = load(&String::from_utf8_lossy(&bytes)) {
                 let _ = doc.list.recent(usize::MAX);
+            }
+        }
+
+        #[test]
+        fn a_damaged_list_read_whole_for_reading_is_one_that_opens_whole(
+            count in 1..6u64,
+            damage in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        ) {
+            let mut bytes = written(count).into_bytes();
+            for (at, byte) in damage {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+            let whole = parse("todo.json", bytes.clone(), Checks::All);
+            if let Ok(doc) = parse("todo.json", bytes, Checks::Shape) {
+                let _ = doc.list.find("errand");
+                if let Ok(todos) = doc.list.recent(usize::MAX) {
+                    let whole = whole.expect("what reads todo by todo opens whole");
+                    prop_assert_eq!(ids(&whole), ids(&doc));
+                    prop_assert_eq!(all(&whole), todos);
+                }
             }
         }
 
