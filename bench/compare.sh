@@ -26,7 +26,11 @@ command -v hyperfine >/dev/null || missing+=(hyperfine)
 [[ $taskwarrior == no ]] || command -v task >/dev/null || missing+=(taskwarrior)
 if [[ ${#missing[@]} -gt 0 ]]; then
   sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Quiet unless it fails.
+  if ! log=$({ $sudo apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } 2>&1); then
+    echo "$log" >&2; echo "could not install ${missing[*]}" >&2; exit 1
+  fi
 fi
 
 cargo build --release --quiet
