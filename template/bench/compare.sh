@@ -6,6 +6,9 @@
 #
 #   bench/compare.sh [--taskwarrior] [SIZE...]     sizes default to: 10 100000
 #
+# With more than one size, a second table shows how each command's time grew
+# from one size to the next, beside the growth of copy+fsync+rename.
+#
 # The Python reference is ../shared/bench/pytodo.py beside the repository, or
 # $PYTODO. hyperfine and GNU time are installed from Debian's packages if missing.
 set -euo pipefail
@@ -23,7 +26,11 @@ command -v hyperfine >/dev/null || missing+=(hyperfine)
 [[ $taskwarrior == no ]] || command -v task >/dev/null || missing+=(taskwarrior)
 if [[ ${#missing[@]} -gt 0 ]]; then
   sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Quiet unless it fails.
+  if ! log=$({ $sudo apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } 2>&1); then
+    echo "$log" >&2; echo "could not install ${missing[*]}" >&2; exit 1
+  fi
 fi
 
 cargo build --release --quiet
@@ -53,6 +60,7 @@ ratio() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.1fx"
 
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)"
 echo
+declare -A took floors
 echo "| todos | file | command | {{project-name}} | Python reference | Python / {{project-name}} | Taskwarrior | copy+fsync+rename | {{project-name}} peak RSS |"
 echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
@@ -69,7 +77,10 @@ for n in "${sizes[@]}"; do
     TASKRC="$tw/rc" task import "$dir/tasks.json" >/dev/null 2>&1
     cp -r "$tw" "$dir/task.orig"
   fi
-  floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'")
+  # Timed from a freshly copied list, as add and done are.
+  floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'" \
+    "cp $dir/mine.orig $mine/todo.json")
+  floors[$n]=$floor
   restore_mine="cp $dir/mine.orig $mine/todo.json"
   restore_py="cp $dir/py.orig $py/todo.json"
   # hyperfine runs --prepare without a shell; the working directory stays.
@@ -84,6 +95,7 @@ for n in "${sizes[@]}"; do
     $prep_mine
     rss=$(peak "$mine" "$bin $args")
     f=""; [[ $writes == yes ]] && f="$floor"
+    took[$n $name]=$m
     echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p ms | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
     $restore_mine
   done <<ROWS
@@ -92,4 +104,16 @@ find|find 'errand $middle:'|find 'errand $middle:'|'/errand $middle:/' list|no
 add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
 done|done $middle|done $middle|$middle done|yes
 ROWS
+done
+
+[[ ${#sizes[@]} -gt 1 ]] || exit 0
+echo
+echo "| command | todos | {{project-name}} | growth | copy+fsync+rename growth |"
+echo "|---|---:|---:|---:|---:|"
+for name in "show 5" find add done; do
+  for ((i = 1; i < ${#sizes[@]}; i++)); do
+    from=${sizes[i - 1]} to=${sizes[i]}
+    echo "| $name | $from -> $to | ${took[$from $name]} -> ${took[$to $name]} ms |" \
+      "$(ratio "${took[$to $name]}" "${took[$from $name]}") | $(ratio "${floors[$to]}" "${floors[$from]}") |"
+  done
 done

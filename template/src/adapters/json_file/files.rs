@@ -46,6 +46,7 @@ pub enum Bytes {
     /// A large file, in memory backed by huge pages where the system has
     /// them: faulting in a fresh 4 KiB page at a time costs more than
     /// reading the file itself. Only the first `len` bytes were read.
+    #[cfg(target_os = "linux")]
     Large {
         memory: memmap2::MmapMut,
         len: usize,
@@ -56,6 +57,7 @@ impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
         match self {
             Self::Small(bytes) => bytes,
+            #[cfg(target_os = "linux")]
             Self::Large { memory, len } => &memory[..*len],
         }
     }
