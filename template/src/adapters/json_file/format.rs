@@ -850,6 +850,26 @@ mod tests {
     }
 
     #[test]
+    fn a_long_list_is_checked_to_its_last_line() {
+        // Long enough to be checked a part per core where there are several.
+        let mut doc = Document::default();
+        for n in 0..20_000u64 {
+            doc.list.add(
+                Title::new(&format!("errand {n}")).unwrap(),
+                "x".repeat(200),
+                Ulid::from_parts(n, 7),
+                Timestamp::from_second(n as i64).unwrap(),
+            );
+        }
+        let text = rendered(&doc).replace("errand 19990\"", "errand \\q\"");
+        let err = load(&text).unwrap_err().to_string();
+        assert!(err.starts_with("line 19995, column "), "{err}");
+        let doc = parse("todo.json", text, Checks::Shape).unwrap();
+        assert_eq!(doc.list.recent(9).unwrap().len(), 9);
+        assert!(doc.list.recent(10).is_err());
+    }
+
+    #[test]
     fn deep_nesting_never_overflows_the_stack() {
         // Unknown fields are skipped without recursion; a todo list's own
         // structure is shallow, and deeper nesting there is an error.
