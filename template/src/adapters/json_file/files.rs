@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::parallel;
-
 /// A larger file is refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -95,6 +93,7 @@ pub fn read(path: &Path) -> io::Result<Contents> {
 /// ordinary way, which copes with that.
 #[cfg(target_os = "linux")]
 fn read_large(file: &File, len: usize) -> io::Result<Option<Bytes>> {
+    use super::parallel;
     use std::os::unix::fs::FileExt;
 
     // One byte more than the file tells whether it grew.
