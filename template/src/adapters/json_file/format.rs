@@ -265,19 +265,18 @@ fn read_as_written(source: &Arc<Source>, checks: Checks) -> Option<(u64, Vec<Sto
 }
 
 /// `lines` cut into about `count` parts, each a run of whole lines that
-/// begins where a line does.
+/// begins where a line does. The first part is checked on the thread that
+/// also reads every todo's number and ULID, so it is half the size of the others.
 fn line_parts(lines: &[u8], count: usize) -> Vec<Range<usize>> {
+    let share = lines.len() * 2 / (2 * count).saturating_sub(1).max(1);
     let mut cuts = vec![0];
-    for range in parallel::even_ranges(lines.len(), count)
-        .into_iter()
-        .skip(1)
-    {
-        let from = range.start.max(cuts[cuts.len() - 1] + 1);
-        if let Some(at) = lines
+    for n in 1..count {
+        let from = (share / 2 + (n - 1) * share).max(cuts[cuts.len() - 1] + 1);
+        if let Some(found) = lines
             .get(from..)
             .and_then(|after| memchr::memchr(b'\n', after))
         {
-            cuts.push(from + at);
+            cuts.push(from + found);
         }
     }
     cuts.push(lines.len());
@@ -867,6 +866,22 @@ mod tests {
         let doc = parse("todo.json", text, Checks::Shape).unwrap();
         assert_eq!(doc.list.recent(9).unwrap().len(), 9);
         assert!(doc.list.recent(10).is_err());
+    }
+
+    #[test]
+    fn lines_are_shared_out_whole_and_all_of_them() {
+        let lines = "\n    {\"id\": 1},".repeat(100);
+        for count in 1..5 {
+            let parts = line_parts(lines.as_bytes(), count);
+            assert_eq!(parts.len(), count);
+            assert_eq!(parts[0].start, 0);
+            assert_eq!(parts[count - 1].end, lines.len());
+            for pair in parts.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+                assert_eq!(lines.as_bytes()[pair[1].start], b'\n');
+                assert!(parts[0].len() < pair[1].len(), "{parts:?}");
+            }
+        }
     }
 
     #[test]
