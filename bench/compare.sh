@@ -4,7 +4,7 @@
 # one run, and prints a markdown table of hyperfine medians, ratios and
 # my-todo's peak memory.
 #
-#   bench/compare.sh [--taskwarrior] [SIZE...]     sizes default to: 10 100000
+#   bench/compare.sh [--taskwarrior | --no-taskwarrior] [SIZE...]   sizes default to: 10 100000
 #
 # With more than one size, a second table shows how each command's time grew
 # from one size to the next, beside the growth of copy+fsync+rename.
@@ -16,7 +16,10 @@ cd "$(dirname "$0")/.."
 
 taskwarrior=no
 command -v task >/dev/null && taskwarrior=yes
-if [[ "${1:-}" == --taskwarrior ]]; then taskwarrior=yes; shift; fi
+case "${1:-}" in
+  --taskwarrior) taskwarrior=yes; shift ;;
+  --no-taskwarrior) taskwarrior=no; shift ;;
+esac
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(10 100000)
 
