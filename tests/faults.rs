@@ -39,6 +39,13 @@ fn assert_ok(out: &Output) {
     assert!(out.status.success(), "{:?}: {}", out.status, stderr(out));
 }
 
+/// That `out` ended with exit code `code` and said `says`.
+fn assert_fails(out: &Output, code: i32, says: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(says), "{err}");
+}
+
 /// Every todo of the list in `dir`, oldest first, as `--json` prints them.
 fn todos(dir: &Path) -> Vec<Value> {
     let out = run(dir, &["show", "1000000000", "--json"]);
@@ -226,12 +233,7 @@ fn a_full_disk_changes_nothing() {
         .env_remove("MY_TODO_FILE")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(74), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("error: cannot save todo.json: File too large"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 74, "error: cannot save todo.json: File too large");
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
 }
@@ -398,8 +400,7 @@ fn a_directory_in_the_way_is_an_io_error() {
     fs::create_dir(dir.path().join("todo.json")).unwrap();
     for args in [&["show"][..], &["add", "x"]] {
         let out = run(dir.path(), args);
-        assert_eq!(out.status.code(), Some(74), "{}", stderr(&out));
-        assert!(stderr(&out).contains("todo.json is a directory"));
+        assert_fails(&out, 74, "todo.json is a directory");
     }
 }
 
@@ -413,8 +414,7 @@ fn a_file_too_large_to_be_a_list_is_refused_without_reading_it() {
         .set_len(MAX_FILE_BYTES + 1)
         .unwrap();
     let out = run(dir.path(), &["show"]);
-    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
-    assert!(stderr(&out).contains("too large to be a todo list"));
+    assert_fails(&out, 65, "too large to be a todo list");
 }
 
 #[cfg(unix)]
@@ -445,12 +445,7 @@ fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
 
     let add = cmd.args(["add", "x"]).output().unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(add.status.code(), Some(74), "{}", stderr(&add));
-    assert!(
-        stderr(&add).contains("Permission denied"),
-        "{}",
-        stderr(&add)
-    );
+    assert_fails(&add, 74, "Permission denied");
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
 }
@@ -459,17 +454,8 @@ fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
 fn a_missing_directory_is_an_io_error() {
     let dir = scratch();
     let out = run(dir.path(), &["add", "x", "--file", "no/such/dir/todo.json"]);
-    assert_eq!(out.status.code(), Some(74), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("no/such/dir/todo.json"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("No such file or directory"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 74, "no/such/dir/todo.json");
+    assert_fails(&out, 74, "No such file or directory");
 }
 
 #[test]
@@ -490,8 +476,7 @@ fn a_held_lock_makes_writers_wait_then_give_up_but_not_readers() {
     let started = Instant::now();
     let add = run(dir.path(), &["add", "x", "--lock-timeout", "0.5"]);
     let waited = started.elapsed();
-    assert_eq!(add.status.code(), Some(75), "{}", stderr(&add));
-    assert!(stderr(&add).contains("another my-todo is changing todo.json"));
+    assert_fails(&add, 75, "another my-todo is changing todo.json");
     assert!(
         waited >= Duration::from_millis(500),
         "gave up after {waited:?}"
