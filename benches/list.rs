@@ -22,7 +22,8 @@ fn list(count: usize) -> TodoList {
             format!("details for errand {n}: call, then go"),
             Ulid::from_parts(1_795_000_000_000 + n, u128::from(n)),
             Timestamp::from_second(1_795_000_000 + n as i64).expect("in range"),
-        );
+        )
+        .expect("numbers to spare");
     }
     list
 }
@@ -37,7 +38,8 @@ fn file(count: usize) -> String {
         .rev()
     {
         doc.list
-            .add(todo.title, todo.description, todo.ulid, todo.created_at);
+            .add(todo.title, todo.description, todo.ulid, todo.created_at)
+            .expect("numbers to spare");
     }
     let mut out = Vec::new();
     format::render(&doc, &mut out).expect("rendered to memory");

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use crate::domain::{Entry, Title, Todo, TodoRef, UnknownTodos, UnreadableTodo};
+use crate::domain::{Entry, ListFull, Title, Todo, TodoRef, UnknownTodos, UnreadableTodo};
 use crate::ports::{Clock, StoreError, TodoStore, UlidSource};
 
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +13,8 @@ pub enum AppError {
     Unknown(#[from] UnknownTodos),
     #[error(transparent)]
     Unreadable(#[from] UnreadableTodo),
+    #[error(transparent)]
+    Full(#[from] ListFull),
 }
 
 pub struct App<S, C, U> {
@@ -39,7 +41,7 @@ impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
         let now = self.clock.now();
         self.store.update(|list| {
             let ulid = self.ulids.next_ulid(list.next_id());
-            Ok(list.add(title, description, ulid, now))
+            Ok(list.add(title, description, ulid, now)?)
         })
     }
 

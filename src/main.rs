@@ -2,10 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use jiff::Timestamp;
 
-use my_todo::adapters::cli::{self, Cli};
+use my_todo::adapters::cli;
 use my_todo::adapters::json_file::JsonFileStore;
 use my_todo::adapters::time::{DerivedUlids, PinnedClock, RandomUlids, SystemClock};
 use my_todo::app::App;
@@ -15,7 +14,18 @@ use my_todo::ports::{Clock, UlidSource};
 const PIN_TIME_VAR: &str = "MY_TODO_NOW";
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Past a file-size limit (`ulimit -f`), a write then fails with an error
+    // that is reported, and its temporary file removed, instead of the
+    // process being killed mid-save.
+    #[cfg(unix)]
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let (clock, ulids): (Box<dyn Clock>, Box<dyn UlidSource>) = match std::env::var(PIN_TIME_VAR) {
         Err(_) => (Box::new(SystemClock), Box::new(RandomUlids)),
         Ok(raw) => match raw.parse::<Timestamp>() {

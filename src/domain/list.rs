@@ -1,3 +1,5 @@
+use std::collections::{HashMap, HashSet};
+
 use jiff::Timestamp;
 use ulid::Ulid;
 
@@ -5,6 +7,8 @@ use super::{Needle, Title, Todo, TodoId, TodoRef};
 
 /// Ids stay below 2^53 so that every JSON reader, JavaScript included, reads them exactly.
 const MAX_ID: u64 = (1 << 53) - 1;
+/// The next id of a list that has handed out `MAX_ID`: still exact in JSON.
+const EXHAUSTED: u64 = MAX_ID + 1;
 
 /// A todo as a store holds it: its number and identity at hand, the rest
 /// read only when asked for, so that a long list costs little to open.
@@ -57,7 +61,14 @@ pub enum InvalidList {
     DuplicateUlid(Ulid),
     #[error("the id {0} is out of range (1 to {MAX_ID})")]
     IdOutOfRange(u64),
+    #[error("\"next_id\" {0} is out of range (1 to {EXHAUSTED})")]
+    NextIdOutOfRange(u64),
 }
+
+/// The list has handed out every number a todo can have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the list has used every number up to {MAX_ID}, so no todo can be added")]
+pub struct ListFull;
 
 /// The references `complete` could not match; nothing was completed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,8 +118,8 @@ impl<E: Entry> TodoList<E> {
         if let Some(ulid) = first_repeat(&entries, E::ulid) {
             return Err(InvalidList::DuplicateUlid(ulid));
         }
-        if next_id > MAX_ID {
-            return Err(InvalidList::IdOutOfRange(next_id));
+        if next_id > EXHAUSTED {
+            return Err(InvalidList::NextIdOutOfRange(next_id));
         }
         let highest = entries.iter().map(|e| e.id().0).max().unwrap_or(0);
         Ok(Self {
@@ -127,13 +138,17 @@ impl<E: Entry> TodoList<E> {
         &self.entries
     }
 
+    /// Adds a todo with the next id, unless every id has been handed out.
     pub fn add(
         &mut self,
         title: Title,
         description: String,
         ulid: Ulid,
         created_at: Timestamp,
-    ) -> Todo {
+    ) -> Result<Todo, ListFull> {
+        if self.next_id.0 > MAX_ID {
+            return Err(ListFull);
+        }
         let todo = Todo {
             id: self.next_id,
             ulid,
@@ -143,7 +158,7 @@ impl<E: Entry> TodoList<E> {
         };
         self.next_id = TodoId(self.next_id.0 + 1);
         self.entries.push(E::from(todo.clone()));
-        todo
+        Ok(todo)
     }
 
     /// The `count` most recently added todos, newest first.
@@ -173,32 +188,63 @@ impl<E: Entry> TodoList<E> {
 
     /// Removes the named todos, all or none: if any reference matches nothing,
     /// the list is left as it was. Returns the removed entries, oldest first.
+    /// Takes time in proportion to the list and the references, however many.
     pub fn complete(&mut self, refs: &[TodoRef]) -> Result<Vec<E>, UnknownTodos> {
-        let mut positions = Vec::with_capacity(refs.len());
+        let positions = Positions::of(&self.entries, refs.len());
+        let mut chosen = vec![false; self.entries.len()];
         let mut unknown = Vec::new();
+        let mut reported = HashSet::new();
         for r in refs {
-            match self
-                .entries
-                .iter()
-                .position(|e| r.matches(e.id(), e.ulid()))
-            {
-                Some(p) if !positions.contains(&p) => positions.push(p),
-                Some(_) => {}
-                None => unknown.push(*r),
+            match positions.find(&self.entries, r) {
+                Some(p) => chosen[p] = true,
+                None if reported.insert(*r) => unknown.push(*r),
+                None => {}
             }
         }
         if !unknown.is_empty() {
             return Err(UnknownTodos(unknown));
         }
-        let mut index = 0;
+        let mut chosen = chosen.into_iter();
         let removed = self
             .entries
-            .extract_if(.., |_| {
-                index += 1;
-                positions.contains(&(index - 1))
-            })
+            .extract_if(.., |_| chosen.next().unwrap_or(false))
             .collect();
         Ok(removed)
+    }
+}
+
+/// Where the todos are, for finding many references in one list: a scan
+/// per reference for a few, an index built once for more.
+enum Positions {
+    Scan,
+    Index {
+        ids: HashMap<TodoId, usize>,
+        ulids: HashMap<Ulid, usize>,
+    },
+}
+
+impl Positions {
+    /// More references than this are looked up in an index.
+    const SCANNED: usize = 8;
+
+    fn of<E: Entry>(entries: &[E], refs: usize) -> Self {
+        if refs <= Self::SCANNED {
+            return Self::Scan;
+        }
+        let ids = entries.iter().enumerate().map(|(p, e)| (e.id(), p));
+        let ulids = entries.iter().enumerate().map(|(p, e)| (e.ulid(), p));
+        Self::Index {
+            ids: ids.collect(),
+            ulids: ulids.collect(),
+        }
+    }
+
+    fn find<E: Entry>(&self, entries: &[E], r: &TodoRef) -> Option<usize> {
+        match (self, r) {
+            (Self::Scan, r) => entries.iter().position(|e| r.matches(e.id(), e.ulid())),
+            (Self::Index { ids, .. }, TodoRef::Id(id)) => ids.get(id).copied(),
+            (Self::Index { ulids, .. }, TodoRef::Ulid(ulid)) => ulids.get(ulid).copied(),
+        }
     }
 }
 
@@ -214,7 +260,8 @@ mod tests {
                 format!("about {title}"),
                 Ulid::from_parts(1, n as u128),
                 Timestamp::UNIX_EPOCH,
-            );
+            )
+            .unwrap();
         }
         list
     }
@@ -226,12 +273,14 @@ mod tests {
     #[test]
     fn add_hands_out_increasing_ids() {
         let mut list = list_of(&["a", "b"]);
-        let todo: Todo = list.add(
-            Title::new("c").unwrap(),
-            String::new(),
-            Ulid::nil(),
-            Timestamp::UNIX_EPOCH,
-        );
+        let todo: Todo = list
+            .add(
+                Title::new("c").unwrap(),
+                String::new(),
+                Ulid::nil(),
+                Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
         assert_eq!(todo.id, TodoId(3));
         assert_eq!(list.next_id(), TodoId(4));
     }
@@ -286,6 +335,66 @@ mod tests {
     }
 
     #[test]
+    fn complete_names_each_unknown_reference_once() {
+        let mut list = list_of(&["a"]);
+        let refs = [7, 1, 7, 8, 7].map(|id| TodoRef::Id(TodoId(id)));
+        let err = list.complete(&refs).unwrap_err();
+        assert_eq!(err.to_string(), "no todo with id 7, 8");
+    }
+
+    #[test]
+    fn complete_finds_many_references_as_a_few() {
+        let titles: Vec<String> = (0..50).map(|n| n.to_string()).collect();
+        let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let mut list = list_of(&titles);
+        let ulid = list.entries()[3].ulid;
+        let mut refs: Vec<TodoRef> = (10..=40).rev().map(|id| TodoRef::Id(TodoId(id))).collect();
+        refs.push(TodoRef::Ulid(ulid));
+        let done = list.complete(&refs).unwrap();
+        let expected: Vec<String> = [3]
+            .into_iter()
+            .chain(9..40)
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(titles_of(&done), expected);
+        assert_eq!(list.entries().len(), 50 - 32);
+        let err = list
+            .complete(
+                &(1..=20)
+                    .map(|id| TodoRef::Id(TodoId(id)))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no todo with id 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20"
+        );
+    }
+
+    fn titles_of(todos: &[Todo]) -> Vec<String> {
+        todos.iter().map(|t| t.title.to_string()).collect()
+    }
+
+    #[test]
+    fn the_last_number_is_handed_out_and_then_adding_stops() {
+        let mut list = TodoList::<Todo>::from_parts(MAX_ID, Vec::new()).unwrap();
+        let add = |list: &mut TodoList| {
+            list.add(
+                Title::new("one more").unwrap(),
+                String::new(),
+                Ulid::nil(),
+                Timestamp::UNIX_EPOCH,
+            )
+        };
+        assert_eq!(add(&mut list).unwrap().id, TodoId(MAX_ID));
+        assert_eq!(list.next_id(), TodoId(EXHAUSTED));
+        // What was written back opens again, and refuses to add.
+        let mut again = TodoList::from_parts(EXHAUSTED, list.entries().to_vec()).unwrap();
+        assert_eq!(add(&mut again), Err(ListFull));
+        assert_eq!(again, list);
+    }
+
+    #[test]
     fn from_parts_raises_a_stale_next_id() {
         let todos = list_of(&["a", "b"]).entries().to_vec();
         assert_eq!(TodoList::from_parts(1, todos).unwrap().next_id(), TodoId(3));
@@ -313,7 +422,11 @@ mod tests {
         );
         assert_eq!(
             TodoList::<Todo>::from_parts(1 << 60, Vec::new()),
-            Err(InvalidList::IdOutOfRange(1 << 60))
+            Err(InvalidList::NextIdOutOfRange(1 << 60))
+        );
+        assert_eq!(
+            TodoList::<Todo>::from_parts(EXHAUSTED + 1, Vec::new()),
+            Err(InvalidList::NextIdOutOfRange(EXHAUSTED + 1))
         );
     }
 }

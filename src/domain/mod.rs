@@ -5,7 +5,7 @@ mod reference;
 mod title;
 mod todo;
 
-pub use list::{Entry, InvalidList, TodoList, UnknownTodos, UnreadableTodo};
-pub use reference::{InvalidReference, TodoRef};
+pub use list::{Entry, InvalidList, ListFull, TodoList, UnknownTodos, UnreadableTodo};
+pub use reference::{InvalidReference, TodoRef, parse_ulid};
 pub use title::{BlankTitle, Title};
 pub use todo::{Needle, Todo, TodoId};

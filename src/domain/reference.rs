@@ -5,7 +5,7 @@ use ulid::Ulid;
 use super::TodoId;
 
 /// How a person names a todo: by its short number or by its ULID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TodoRef {
     Id(TodoId),
     Ulid(Ulid),
@@ -36,10 +36,19 @@ impl FromStr for TodoRef {
                 _ => Err(invalid()),
             };
         }
-        Ulid::from_string(raw)
-            .map(Self::Ulid)
-            .map_err(|_| invalid())
+        parse_ulid(raw).map(Self::Ulid).ok_or_else(invalid)
     }
+}
+
+/// A ULID in its 26-character text form, in any case. The text could hold
+/// 130 bits, and a ULID is 128: the spec makes a first character above 7
+/// invalid, where a lax reading would wrap it onto another ULID.
+pub fn parse_ulid(text: &str) -> Option<Ulid> {
+    let first = *text.as_bytes().first()?;
+    if !(b'0'..=b'7').contains(&first) {
+        return None;
+    }
+    Ulid::from_string(text).ok()
 }
 
 impl std::fmt::Display for TodoRef {
@@ -71,6 +80,14 @@ mod tests {
     }
 
     #[test]
+    fn the_largest_ulid_is_accepted() {
+        assert_eq!(
+            "7ZZZZZZZZZZZZZZZZZZZZZZZZZ".parse(),
+            Ok(TodoRef::Ulid(Ulid::from(u128::MAX)))
+        );
+    }
+
+    #[test]
     fn rejects_everything_else() {
         for raw in [
             "",
@@ -80,6 +97,9 @@ mod tests {
             "1.5",
             "99999999999999999999999",
             "01KDVDNAZ8",
+            // 130 bits: above the largest ULID, 7ZZZZZZZZZZZZZZZZZZZZZZZZZ
+            "81M81V6XYR0000000000000004",
+            "ZZZZZZZZZZZZZZZZZZZZZZZZZZ",
         ] {
             assert!(raw.parse::<TodoRef>().is_err(), "{raw:?}");
         }

@@ -4,11 +4,12 @@
 mod args;
 pub mod render;
 
+use std::ffi::OsString;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Color, Style};
-use clap::{ColorChoice, CommandFactory};
+use clap::{ColorChoice, CommandFactory, Parser};
 
 pub use args::{Cli, Command};
 
@@ -21,13 +22,44 @@ pub mod exit {
     pub const NOT_FOUND: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const DATA: u8 = 65;
+    /// The result could not be printed; a change was saved all the same.
+    pub const OUTPUT: u8 = 73;
     pub const IO: u8 = 74;
     pub const TEMPORARY: u8 = 75;
 }
 
 enum Outcome {
     Done,
+    /// A change was saved; says which, in case it cannot be printed.
+    Saved(String),
     NothingFound,
+}
+
+/// The command line, parsed, or clap's report of what is wrong with it. A
+/// report quotes the arguments, so where they hold control characters it
+/// is made from a copy of them with those characters escaped: an argument
+/// cannot drive the terminal that shows the error.
+pub fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let error = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    let escaped: Vec<OsString> = args
+        .iter()
+        .map(|arg| OsString::from(render::visible(&arg.to_string_lossy()).as_ref()))
+        .collect();
+    if escaped == args {
+        error.exit()
+    }
+    match Cli::try_parse_from(&escaped) {
+        Err(shown) => shown.exit(),
+        // Escaping made the arguments valid: say what was wrong, plainly.
+        Ok(_) => {
+            eprint!("{}", render::visible_lines(&error.render().to_string()));
+            Err(ExitCode::from(exit::USAGE))
+        }
+    }
 }
 
 /// Runs `command` and reports how it went on stdout and stderr.
@@ -62,11 +94,34 @@ pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
         width,
         colored,
     };
-    match execute(command, view, app, &mut out).and_then(|o| Ok((o, out.flush()?))) {
-        Ok((Outcome::Done, ())) => ExitCode::SUCCESS,
-        Ok((Outcome::NothingFound, ())) => ExitCode::from(exit::NOT_FOUND),
-        Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Output(e)) => fail(exit::IO, &format!("cannot write output: {e}"), None),
+    let outcome = execute(command, view, app, &mut out).and_then(|outcome| {
+        let saved = match &outcome {
+            Outcome::Saved(saved) => Some(saved.as_str()),
+            _ => None,
+        };
+        out.flush().map_err(|e| Failure::output(e, saved))?;
+        Ok(outcome)
+    });
+    match outcome {
+        Ok(Outcome::Done | Outcome::Saved(_)) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingFound) => ExitCode::from(exit::NOT_FOUND),
+        // The reader went away on purpose, as `| head` does.
+        Err(Failure::Output { error, .. }) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Output { error, saved: None }) => {
+            fail(exit::IO, &format!("cannot write output: {error}"), None)
+        }
+        Err(Failure::Output {
+            error,
+            saved: Some(saved),
+        }) => fail(
+            exit::OUTPUT,
+            &format!("{saved}, but the output could not be written: {error}"),
+            Some(
+                "the change is saved, and running the command again would repeat it; `my-todo show` shows the list",
+            ),
+        ),
         Err(Failure::App(e)) => report(&e),
     }
 }
@@ -87,13 +142,14 @@ const TIP: Style = Style::new()
     .bold()
     .fg_color(Some(Color::Ansi(AnsiColor::Green)));
 
-/// Prints `error: ...` and an optional `tip: ...` to stderr.
+/// Prints `error: ...` and an optional `tip: ...` to stderr. Messages name
+/// files and quote arguments, so control characters are shown escaped.
 pub fn fail(code: u8, message: &str, tip: Option<&str>) -> ExitCode {
     let mut err = anstream::stderr().lock();
     // Nothing useful is left to do if stderr itself is gone.
-    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {message}");
+    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {}", render::visible(message));
     if let Some(tip) = tip {
-        let _ = writeln!(err, "{TIP}tip:{TIP:#} {tip}");
+        let _ = writeln!(err, "{TIP}tip:{TIP:#} {}", render::visible(tip));
     }
     ExitCode::from(code)
 }
@@ -110,6 +166,11 @@ fn report(error: &AppError) -> ExitCode {
             &e.to_string(),
             Some("fix the todo in an editor; my-todo never writes over what it cannot read"),
         ),
+        AppError::Full(_) => fail(
+            exit::DATA,
+            &format!("{error}; nothing was changed"),
+            Some("start a new list with --file, or move this one aside"),
+        ),
         AppError::Store(e) => {
             let code = match e.kind {
                 StoreErrorKind::Unusable => exit::DATA,
@@ -123,7 +184,20 @@ fn report(error: &AppError) -> ExitCode {
 
 enum Failure {
     App(AppError),
-    Output(io::Error),
+    /// Printing failed, after the change named by `saved`, if any, was saved.
+    Output {
+        error: io::Error,
+        saved: Option<String>,
+    },
+}
+
+impl Failure {
+    fn output(error: io::Error, saved: Option<&str>) -> Self {
+        Self::Output {
+            error,
+            saved: saved.map(str::to_owned),
+        }
+    }
 }
 
 impl From<AppError> for Failure {
@@ -133,8 +207,8 @@ impl From<AppError> for Failure {
 }
 
 impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Self::Output(e)
+    fn from(error: io::Error) -> Self {
+        Self::output(error, None)
     }
 }
 
@@ -158,16 +232,18 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
     match command {
         Command::Add { title, description } => {
             let todo = app.add(title, description.unwrap_or_default())?;
-            if view.json {
-                render::json(std::slice::from_ref(&todo), out)?;
-            } else {
-                writeln!(
+            let saved = format!("todo #{} was added", todo.id);
+            let printed = match view.json {
+                true => render::json(std::slice::from_ref(&todo), out),
+                false => writeln!(
                     out,
                     "Added #{}: {}",
                     todo.id,
                     render::visible(todo.title.as_str())
-                )?;
-            }
+                ),
+            };
+            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+            return Ok(Outcome::Saved(saved));
         }
         Command::Show { count } => {
             let todos = app.show(count)?;
@@ -182,13 +258,13 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
         }
         Command::Done { ids } => {
             let done = app.done(&ids)?;
-            if view.json {
-                render::json(&done, out)?;
-            } else {
-                for todo in &done {
-                    describe_done(todo, out)?;
-                }
-            }
+            let saved = completed(&done);
+            let printed = match view.json {
+                true => render::json(&done, out),
+                false => done.iter().try_for_each(|todo| describe_done(todo, out)),
+            };
+            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+            return Ok(Outcome::Saved(saved));
         }
         Command::Find { text } => {
             let found = app.find(&text)?;
@@ -210,6 +286,18 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
         Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
     }
     Ok(Outcome::Done)
+}
+
+/// Which todos were completed, in a few words however many there were.
+fn completed(done: &[Todo]) -> String {
+    match done {
+        [todo] => format!("todo #{} was completed", todo.id),
+        few if few.len() <= 5 => {
+            let numbers: Vec<String> = few.iter().map(|t| format!("#{}", t.id)).collect();
+            format!("todos {} were completed", numbers.join(", "))
+        }
+        many => format!("{} todos were completed", many.len()),
+    }
 }
 
 fn describe_done(todo: &Todo, out: &mut impl Write) -> io::Result<()> {

@@ -7,7 +7,8 @@ use anstyle::{Effects, Style};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Unit};
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::Todo;
 
@@ -32,9 +33,26 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
-/// Control characters, and the bidirectional overrides that reorder what follows them.
+/// Control characters, the line and paragraph separators that break a line
+/// like a newline, and the bidirectional marks that reorder what is around them.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` as `visible` shows it, but with its lines kept as lines.
+pub fn visible_lines(text: &str) -> String {
+    let lines: Vec<Cow<str>> = text.split('\n').map(visible).collect();
+    lines.join("\n")
 }
 
 /// How long ago `then` was, as people say it: "just now", "5 minutes ago".
@@ -99,12 +117,12 @@ pub fn table(todos: &[Todo], layout: &Layout, out: &mut impl Write) -> io::Resul
         })
         .collect();
     let widest = |header: &str, cell: fn(&Row) -> usize| {
-        rows.iter().map(cell).fold(header.width(), usize::max)
+        rows.iter().map(cell).fold(columns(header), usize::max)
     };
-    let id_width = widest("ID", |r| r.id.len());
-    let mut title_width = widest("TITLE", |r| r.title.width());
-    let mut description_width = widest("DESCRIPTION", |r| r.description.width());
-    let age_width = widest("AGE", |r| r.age.len());
+    let id_width = widest("ID", |r| columns(&r.id));
+    let mut title_width = widest("TITLE", |r| columns(&r.title));
+    let mut description_width = widest("DESCRIPTION", |r| columns(&r.description));
+    let age_width = widest("AGE", |r| columns(&r.age));
     if let Some(max) = layout.max_width {
         let fixed = id_width + age_width + 3 * GAP.len();
         let mut excess = (fixed + title_width + description_width).saturating_sub(max);
@@ -115,26 +133,31 @@ pub fn table(todos: &[Todo], layout: &Layout, out: &mut impl Write) -> io::Resul
         }
     }
 
-    let header = |name: &str| format!("{header_style}{name}{header_style:#}");
-    write!(out, "{}{}{GAP}", spaces(id_width - 2), header("ID"))?;
-    write!(out, "{}{}{GAP}", header("TITLE"), spaces(title_width - 5))?;
-    write!(
-        out,
-        "{}{}{GAP}",
-        header("DESCRIPTION"),
-        spaces(description_width - 11)
-    )?;
-    writeln!(out, "{}", header("AGE"))?;
+    let header = |name: &str, width: usize| {
+        format!(
+            "{header_style}{name}{header_style:#}{}",
+            spaces(name, width)
+        )
+    };
+    write!(out, "{}{}{GAP}", spaces("ID", id_width), header("ID", 0))?;
+    write!(out, "{}{GAP}", header("TITLE", title_width))?;
+    write!(out, "{}{GAP}", header("DESCRIPTION", description_width))?;
+    writeln!(out, "{}", header("AGE", 0))?;
     for row in &rows {
         let title = fit(&row.title, title_width);
         let description = fit(&row.description, description_width);
-        write!(out, "{dim}{:>id_width$}{dim:#}{GAP}", row.id)?;
         write!(
             out,
-            "{bold}{title}{bold:#}{}",
-            spaces(title_width - title.width())
+            "{dim}{}{}{dim:#}{GAP}",
+            spaces(&row.id, id_width),
+            row.id
         )?;
-        write!(out, "{GAP}{}{GAP}", pad(&description, description_width))?;
+        write!(out, "{bold}{title}{bold:#}{}", spaces(&title, title_width))?;
+        write!(
+            out,
+            "{GAP}{description}{}{GAP}",
+            spaces(&description, description_width)
+        )?;
         writeln!(out, "{dim}{}{dim:#}", row.age)?;
     }
     Ok(())
@@ -142,27 +165,33 @@ pub fn table(todos: &[Todo], layout: &Layout, out: &mut impl Write) -> io::Resul
 
 const GAP: &str = "  ";
 
-fn spaces(count: usize) -> String {
-    " ".repeat(count)
+/// How many columns `text` takes on a terminal: the width of each of its
+/// graphemes (a character with its marks, joiners and selectors, which
+/// make `❤` + U+FE0F two columns wide) added up. Tables measure and cut
+/// with this one measure, so their arithmetic always adds up.
+pub fn columns(text: &str) -> usize {
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
-fn pad(text: &str, width: usize) -> String {
-    format!("{text}{}", spaces(width.saturating_sub(text.width())))
+/// The spaces that pad `text` out to `width` columns.
+fn spaces(text: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(columns(text)))
 }
 
-/// `text` cut to `width` columns, ending in an ellipsis when cut.
+/// `text` cut to `width` columns, ending in an ellipsis when cut. It is cut
+/// between graphemes, never inside one.
 fn fit(text: &str, width: usize) -> Cow<'_, str> {
-    if text.width() <= width {
+    if columns(text) <= width {
         return Cow::Borrowed(text);
     }
     let mut kept = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for grapheme in text.graphemes(true) {
+        let w = grapheme.width();
         if used + w + 1 > width {
             break;
         }
-        kept.push(c);
+        kept.push_str(grapheme);
         used += w;
     }
     kept.push('…');
@@ -204,6 +233,11 @@ mod tests {
         assert_eq!(visible("a\nb\tc"), "a\\nb\\tc");
         assert_eq!(visible("\u{1b}]0;pwned\u{7}"), "\\u{1b}]0;pwned\\u{7}");
         assert_eq!(visible("\u{9b}2J \u{202e}txt"), "\\u{9b}2J \\u{202e}txt");
+        assert_eq!(
+            visible("a\u{2028}b\u{2029}c\u{200f}d\u{61c}"),
+            "a\\u{2028}b\\u{2029}c\\u{200f}d\\u{61c}"
+        );
+        assert_eq!(visible_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
     }
 
     #[test]
@@ -226,5 +260,94 @@ mod tests {
         assert_eq!(fit("short", 10), "short");
         assert_eq!(fit("a longer title", 8), "a longe…");
         assert_eq!(fit("牛乳を買う", 6), "牛乳…");
+    }
+
+    #[test]
+    fn emoji_with_selectors_and_joiners_are_measured_and_cut_whole() {
+        assert_eq!(columns("❤\u{fe0f}"), 2);
+        assert_eq!(columns("👨\u{200d}👩\u{200d}👧"), 2);
+        assert_eq!(fit("I ❤\u{fe0f} it", 4), "I …");
+        assert_eq!(fit("I ❤\u{fe0f} it", 5), "I ❤\u{fe0f}…");
+        assert_eq!(
+            fit("e\u{301}e\u{301}e\u{301}", 3),
+            "e\u{301}e\u{301}e\u{301}"
+        );
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}x", 3), "e\u{301}e\u{301}…");
+    }
+
+    /// The anniversary dinner that once crashed `show` in an 80-column terminal.
+    #[test]
+    fn a_title_with_a_variation_selector_fits_a_narrow_terminal() {
+        let now: Timestamp = "2026-11-22T14:40:23Z".parse().unwrap();
+        let todo = |title: &str| Todo {
+            id: crate::domain::TodoId(1),
+            ulid: ulid::Ulid::nil(),
+            title: crate::domain::Title::new(title).unwrap(),
+            description: String::new(),
+            created_at: now,
+        };
+        let todos = [todo(
+            "Plan anniversary dinner ❤\u{fe0f} book the table at Luigi's and order flowers for Anna",
+        )];
+        for max_width in 0..100 {
+            let lines = table_lines(&todos, now, Some(max_width));
+            for line in &lines {
+                assert!(columns(line) <= max_width.max(39), "{max_width}: {line:?}");
+            }
+        }
+    }
+
+    fn table_lines(todos: &[Todo], now: Timestamp, max_width: Option<usize>) -> Vec<String> {
+        let layout = Layout {
+            now,
+            max_width,
+            colored: false,
+        };
+        let mut out = Vec::new();
+        table(todos, &layout, &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and the width, the table is drawn without a
+        /// panic, fits the width when it can, and keeps its columns aligned.
+        #[test]
+        fn any_text_in_any_width_makes_an_aligned_table(
+            cells in proptest::collection::vec((".*", ".*"), 1..4),
+            max_width in proptest::option::of(0usize..120),
+        ) {
+            let now: Timestamp = "2026-11-22T14:40:23Z".parse().unwrap();
+            let todos: Vec<Todo> = cells
+                .iter()
+                .enumerate()
+                .filter_map(|(n, (title, description))| {
+                    Some(Todo {
+                        id: crate::domain::TodoId(n as u64 + 1),
+                        ulid: ulid::Ulid::nil(),
+                        title: crate::domain::Title::new(title).ok()?,
+                        description: description.clone(),
+                        created_at: now,
+                    })
+                })
+                .collect();
+            let lines = table_lines(&todos, now, max_width);
+            proptest::prop_assert_eq!(lines.len(), todos.len() + 1);
+            // Every age is "just now": where it begins, every line agrees.
+            let age_at = columns(&lines[0]) - "AGE".len();
+            for line in &lines[1..] {
+                proptest::prop_assert_eq!(columns(line) - "just now".len(), age_at, "{:?}", lines);
+            }
+            // Cut as far as the titles' and descriptions' least widths allow.
+            if let Some(max) = max_width {
+                let least = "ID".len() + 12 + 11 + "just now".len() + 3 * GAP.len();
+                for line in &lines {
+                    proptest::prop_assert!(columns(line) <= max.max(least), "{:?}", lines);
+                }
+            }
+        }
     }
 }

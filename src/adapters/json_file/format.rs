@@ -13,13 +13,15 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
 use super::parallel;
-use crate::domain::{Entry, InvalidList, Needle, Title, Todo, TodoId, TodoList, UnreadableTodo};
+use crate::domain::{
+    Entry, InvalidList, Needle, Title, Todo, TodoId, TodoList, UnreadableTodo, parse_ulid,
+};
 
 pub const VERSION: u64 = 1;
 
@@ -216,7 +218,7 @@ pub fn parse(
             unknown_top: BTreeMap::new(),
         });
     }
-    read_any_layout(&source)
+    read_any_layout(&source, checks)
 }
 
 /// What `render` writes around the todos of a list with no fields beyond this version's.
@@ -283,7 +285,8 @@ fn line_parts(lines: &[u8], count: usize) -> Vec<Range<usize>> {
     cuts.windows(2).map(|w| w[0]..w[1]).collect()
 }
 
-/// Whether each line of `lines`, less its indent and comma, is JSON text.
+/// Whether each line of `lines`, less its indent and comma, is a JSON
+/// object with no key twice.
 fn lines_are_json(lines: &[u8]) -> bool {
     // Parts begin at a line break, so each holds whole characters.
     let Ok(text) = std::str::from_utf8(lines) else {
@@ -295,7 +298,7 @@ fn lines_are_json(lines: &[u8]) -> bool {
     let starts = memchr::memchr_iter(b'\n', lines);
     starts.zip(ends).all(|(start, end)| {
         let line = text[start..end].trim_start().trim_end_matches(',');
-        serde_json::from_str::<IgnoredAny>(line).is_ok()
+        Fields::parse(line).is_ok()
     })
 }
 
@@ -328,7 +331,7 @@ fn todos_on_lines(source: &Arc<Source>, start: usize, lines: &[u8]) -> Option<Ve
 }
 
 /// A list in any layout, read by a JSON parser, which explains what is wrong.
-fn read_any_layout(source: &Arc<Source>) -> Result<Document, FormatError> {
+fn read_any_layout(source: &Arc<Source>, checks: Checks) -> Result<Document, FormatError> {
     let text =
         std::str::from_utf8(source.bytes()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
     if text.trim().is_empty() {
@@ -358,7 +361,13 @@ fn read_any_layout(source: &Arc<Source>) -> Result<Document, FormatError> {
     let mut entries = Vec::with_capacity(items.len());
     for item in items {
         let here = Spot::of(text.as_bytes(), item);
-        let (id, ulid) = identify(item.get()).map_err(|message| here.error(message))?;
+        let (id, ulid) = identify(item.get(), checks).map_err(|(at, message)| {
+            Spot {
+                offset: here.offset + at,
+                ..here
+            }
+            .error(message)
+        })?;
         let end = here.offset + item.get().len();
         entries.push(StoredTodo::Read {
             id,
@@ -408,7 +417,12 @@ impl<'de> Visitor<'de> for TopVisitor {
             todos: None,
             unknown: Vec::new(),
         };
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Cow<str>>()? {
+            // Which of two values counts is anyone's guess: refuse to guess.
+            if !seen.insert(key.clone()) {
+                return Err(A::Error::custom(format!("{key:?} is given twice")));
+            }
             match key.as_ref() {
                 "version" => top.version = Some(map.next_value()?),
                 "next_id" => top.next_id = Some(map.next_value()?),
@@ -461,18 +475,21 @@ impl<'de> Visitor<'de> for TodosVisitor {
 }
 
 /// A todo's number and ULID: read straight off the layout this module
-/// writes, or from the JSON in any other layout.
-fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
-    if let Some(found) = identify_written_layout(raw.as_bytes()) {
+/// writes, or from the JSON in any other layout. Checking every todo in
+/// full reads each todo's fields, to find a key given twice. The error says
+/// where in `raw` and what is wrong.
+fn identify(raw: &str, checks: Checks) -> Result<(TodoId, Ulid), (usize, String)> {
+    if checks == Checks::Shape
+        && let Some(found) = identify_written_layout(raw.as_bytes())
+    {
         return Ok(found);
     }
-    let mut fields: Fields =
-        serde_json::from_str(raw).map_err(|_| "each todo must be a JSON object".to_owned())?;
-    let id: u64 = take(&mut fields, "id", "a todo")?;
+    let mut fields = Fields::parse(raw).map_err(|e| e.explained(raw, "a todo"))?;
+    let id: u64 = fields.take("id", "a todo")?;
     let what = format!("todo {id}");
-    let ulid: String = take(&mut fields, "ulid", &what)?;
-    let ulid = Ulid::from_string(&ulid)
-        .map_err(|_| format!("{what}: \"ulid\" is not a ULID: {ulid:?}"))?;
+    let ulid: Text = fields.take("ulid", &what)?;
+    let ulid = parse_ulid(&ulid.0)
+        .ok_or_else(|| (0, format!("{what}: \"ulid\" is not a ULID: {:?}", ulid.0)))?;
     Ok((TodoId(id), ulid))
 }
 
@@ -480,38 +497,28 @@ fn identify(raw: &str) -> Result<(TodoId, Ulid), String> {
 fn identify_written_layout(raw: &[u8]) -> Option<(TodoId, Ulid)> {
     let rest = raw.strip_prefix(b"{\"id\": ")?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 1 && rest[0] == b'0' {
+        return None; // JSON numbers have no leading zeros
+    }
     let id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
     let rest = rest[digits..].strip_prefix(b", \"ulid\": \"")?;
-    let ulid = Ulid::from_string(std::str::from_utf8(rest.get(..26)?).ok()?).ok()?;
+    let ulid = parse_ulid(std::str::from_utf8(rest.get(..26)?).ok()?)?;
     (rest.get(26) == Some(&b'"')).then_some((TodoId(id), ulid))
-}
-
-/// The fields of a todo, decoded fast when they are as expected.
-#[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(borrow)]
-    title: Cow<'a, str>,
-    #[serde(borrow, default)]
-    description: Cow<'a, str>,
-    #[serde(borrow)]
-    created_at: Cow<'a, str>,
 }
 
 /// The rest of a todo whose number and ULID were read when the list was
 /// opened; the error says where in `raw` and what is wrong with it.
 fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, (usize, String)> {
     let what = format!("todo {id}");
-    let Ok(record) = serde_json::from_str::<Record>(raw) else {
-        return Err(match serde_json::from_str::<IgnoredAny>(raw) {
-            Err(e) => (offset_in(raw, &e), format!("{what}: {}", message(&e))),
-            Ok(_) => (0, explain(raw)),
-        });
-    };
-    let title = Title::new(&record.title).map_err(|e| (0, format!("{what}: {e}")))?;
-    let created_at: Timestamp = record.created_at.parse().map_err(|_| {
+    let mut fields = Fields::parse(raw).map_err(|e| e.explained(raw, &what))?;
+    let title: Text = fields.take("title", &what)?;
+    let description: Option<Text> = fields.optional("description", &what)?;
+    let created_at: Text = fields.take("created_at", &what)?;
+    let title = Title::new(&title.0).map_err(|e| (0, format!("{what}: {e}")))?;
+    let created_at: Timestamp = created_at.0.parse().map_err(|_| {
         let message = format!(
             "{what}: \"created_at\" is not an RFC 3339 time: {:?}",
-            record.created_at
+            created_at.0
         );
         (0, message)
     })?;
@@ -519,7 +526,7 @@ fn decode_todo(id: TodoId, ulid: Ulid, raw: &str) -> Result<Todo, (usize, String
         id,
         ulid,
         title,
-        description: record.description.into_owned(),
+        description: description.map(|d| d.0.into_owned()).unwrap_or_default(),
         created_at,
     })
 }
@@ -534,38 +541,144 @@ fn offset_in(text: &str, e: &serde_json::Error) -> usize {
     (line_start + e.column().saturating_sub(1)).min(text.len())
 }
 
-/// Why a todo that is a JSON object did not decode, field by field.
-fn explain(raw: &str) -> String {
-    let Ok(mut fields) = serde_json::from_str::<Fields>(raw) else {
-        return "each todo must be a JSON object".into();
-    };
-    let what = match take::<u64>(&mut fields, "id", "a todo") {
-        Ok(id) => format!("todo {id}"),
-        Err(message) => return message,
-    };
-    for key in ["title", "created_at"] {
-        if let Err(message) = take::<String>(&mut fields, key, &what) {
-            return message;
+/// A string from the file, borrowed where it holds no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(text.to_owned())))
+    }
+}
+
+/// The fields of a JSON object, in the file's order, each as its raw text.
+struct Fields<'a>(Vec<(Text<'a>, &'a RawValue)>);
+
+/// Why text did not give the fields of an object.
+enum NotFields<'a> {
+    /// Not JSON: serde_json says where and why.
+    Json(serde_json::Error),
+    /// JSON, but not an object.
+    NotAnObject,
+    /// A key given twice, which JSON leaves open to any reading: the key,
+    /// its second value, and the object's first "id", to name it by.
+    Twice(Text<'a>, &'a RawValue, Option<u64>),
+}
+
+impl<'a> NotFields<'a> {
+    /// Where in `raw` and what is wrong, for the todo `what` names.
+    fn explained(self, raw: &str, what: &str) -> (usize, String) {
+        match self {
+            Self::Json(e) => (offset_in(raw, &e), format!("{what}: {}", message(&e))),
+            Self::NotAnObject => (0, "each todo must be a JSON object".into()),
+            Self::Twice(key, value, id) => {
+                let at = Spot::of(raw.as_bytes(), value).offset;
+                let what = id.map_or_else(|| what.to_owned(), |id| format!("todo {id}"));
+                (at, format!("{what}: {:?} is given twice", key.0))
+            }
         }
     }
-    match fields.remove("description") {
-        Some(raw) => value::<String>(raw, "description", &what).err(),
-        None => None,
+}
+
+impl<'a> Fields<'a> {
+    fn parse(raw: &'a str) -> Result<Self, NotFields<'a>> {
+        match serde_json::from_str::<Object>(raw) {
+            Ok(Object {
+                twice: Some((key, value)),
+                fields,
+            }) => {
+                let mut fields = Self(fields);
+                let id = fields.optional("id", "").ok().flatten();
+                Err(NotFields::Twice(key, value, id))
+            }
+            Ok(Object { fields, .. }) => Ok(Self(fields)),
+            Err(e) if e.is_data() => Err(NotFields::NotAnObject),
+            Err(e) => Err(NotFields::Json(e)),
+        }
     }
-    .unwrap_or_else(|| format!("{what} cannot be read"))
+
+    /// The value of `key`, which `what` must have.
+    fn take<T: Deserialize<'a>>(&mut self, key: &str, what: &str) -> Result<T, (usize, String)> {
+        self.optional(key, what)?
+            .ok_or_else(|| (0, format!("{what} has no \"{key}\"")))
+    }
+
+    /// The value of `key`, if `what` has one.
+    fn optional<T: Deserialize<'a>>(
+        &mut self,
+        key: &str,
+        what: &str,
+    ) -> Result<Option<T>, (usize, String)> {
+        let Some(at) = self.0.iter().position(|(k, _)| k.0 == key) else {
+            return Ok(None);
+        };
+        let (_, raw) = self.0.swap_remove(at);
+        serde_json::from_str(raw.get())
+            .map(Some)
+            .map_err(|e| (0, format!("{what}: \"{key}\": {}", message(&e))))
+    }
 }
 
-type Fields<'a> = BTreeMap<String, &'a RawValue>;
-
-fn take<T: DeserializeOwned>(fields: &mut Fields, key: &str, what: &str) -> Result<T, String> {
-    let raw = fields
-        .remove(key)
-        .ok_or_else(|| format!("{what} has no \"{key}\""))?;
-    value(raw, key, what)
+/// An object read by `Fields::parse`.
+struct Object<'a> {
+    fields: Vec<(Text<'a>, &'a RawValue)>,
+    twice: Option<(Text<'a>, &'a RawValue)>,
 }
 
-fn value<T: DeserializeOwned>(raw: &RawValue, key: &str, what: &str) -> Result<T, String> {
-    serde_json::from_str(raw.get()).map_err(|e| format!("{what}: \"{key}\": {}", message(&e)))
+impl<'de> Deserialize<'de> for Object<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = Object<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = Object {
+            fields: Vec::new(),
+            twice: None,
+        };
+        while let Some(key) = map.next_key::<Text>()? {
+            let value = map.next_value()?;
+            if object.twice.is_none() && object.fields.iter().any(|(k, _)| k.0 == key.0) {
+                object.twice = Some((key, value));
+            } else {
+                object.fields.push((key, value));
+            }
+        }
+        Ok(object)
+    }
+}
+
+/// serde_json's message for `e`, without the position it appends.
+fn message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
 }
 
 /// A place in the file, for messages that say where to look.
@@ -609,13 +722,6 @@ fn positioned(e: &serde_json::Error) -> FormatError {
         column: e.column().max(1),
         message: message(e),
     }
-}
-
-/// serde_json's message without the position it appends.
-fn message(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
 }
 
 /// Writes `doc` as version 1: readable in an editor, one todo per line.
@@ -716,12 +822,14 @@ mod tests {
     fn written(count: u64) -> String {
         let mut doc = Document::default();
         for n in 0..count {
-            doc.list.add(
-                Title::new(&format!("errand {n}")).unwrap(),
-                "é".repeat(n as usize),
-                Ulid::from_parts(n, 7),
-                Timestamp::from_second(n as i64).unwrap(),
-            );
+            doc.list
+                .add(
+                    Title::new(&format!("errand {n}")).unwrap(),
+                    "é".repeat(n as usize),
+                    Ulid::from_parts(n, 7),
+                    Timestamp::from_second(n as i64).unwrap(),
+                )
+                .unwrap();
         }
         rendered(&doc)
     }
@@ -749,12 +857,14 @@ mod tests {
         let first = doc.list.entries()[0].todo().unwrap();
         assert_eq!(first.title.as_str(), "Buy milk");
         assert_eq!(first.created_at.to_string(), "2026-11-22T13:40:23Z");
-        doc.list.add(
-            Title::new("new").unwrap(),
-            String::new(),
-            Ulid::from_parts(1, 3),
-            Timestamp::UNIX_EPOCH,
-        );
+        doc.list
+            .add(
+                Title::new("new").unwrap(),
+                String::new(),
+                Ulid::from_parts(1, 3),
+                Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
         let text = rendered(&doc);
         assert!(text.contains(
             r#"{ "title" : "Buy milk",  "id":1, "ulid":"01M81V6XYR0000000000000001",
@@ -853,12 +963,14 @@ mod tests {
         // Long enough to be checked a part per core where there are several.
         let mut doc = Document::default();
         for n in 0..20_000u64 {
-            doc.list.add(
-                Title::new(&format!("errand {n}")).unwrap(),
-                "x".repeat(200),
-                Ulid::from_parts(n, 7),
-                Timestamp::from_second(n as i64).unwrap(),
-            );
+            doc.list
+                .add(
+                    Title::new(&format!("errand {n}")).unwrap(),
+                    "x".repeat(200),
+                    Ulid::from_parts(n, 7),
+                    Timestamp::from_second(n as i64).unwrap(),
+                )
+                .unwrap();
         }
         let text = rendered(&doc).replace("errand 19990\"", "errand \\q\"");
         let err = load(&text).unwrap_err().to_string();
@@ -967,7 +1079,8 @@ mod tests {
                     description.clone(),
                     Ulid::from_parts(n as u64, n as u128),
                     Timestamp::from_second(n as i64 * 1_000_000).unwrap(),
-                );
+                )
+                .unwrap();
             }
             let text = rendered(&doc);
             let again = load(&text).unwrap();

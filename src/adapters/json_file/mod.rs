@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::domain::TodoList;
 use crate::ports::{StoreError, StoreErrorKind, TodoStore};
-use files::{Contents, LockFailure};
+use files::{Contents, LockFailure, NotAFile, Owner};
 use format::{Checks, Document, FormatError, StoredTodo};
 
 pub use files::MAX_FILE_BYTES;
@@ -37,13 +37,7 @@ impl JsonFileStore {
         let bytes = match files::read(target) {
             Ok(Contents::Bytes(bytes)) => bytes,
             Ok(Contents::Missing) => return Ok(Document::default()),
-            Ok(Contents::Directory) => {
-                return Err(self.error(
-                    StoreErrorKind::Io,
-                    format!("{} is a directory, not a file", self.shown()),
-                    Some("name a file with --file or MY_TODO_FILE".into()),
-                ));
-            }
+            Ok(Contents::NotAFile(kind)) => return Err(self.not_a_file(kind)),
             Ok(Contents::TooLarge(size)) => {
                 return Err(self.error(
                     StoreErrorKind::Unusable,
@@ -70,6 +64,14 @@ impl JsonFileStore {
             ),
             e => self.unusable(e.to_string()),
         })
+    }
+
+    fn not_a_file(&self, kind: NotAFile) -> StoreError {
+        self.error(
+            StoreErrorKind::Io,
+            format!("{} is {kind}, not a file", self.shown()),
+            Some("name a file with --file or MY_TODO_FILE".into()),
+        )
     }
 
     fn unusable(&self, why: String) -> StoreError {
@@ -117,32 +119,45 @@ impl TodoStore for JsonFileStore {
         f: impl FnOnce(&mut TodoList<StoredTodo>) -> Result<T, E>,
     ) -> Result<T, E> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        // Refused before any file is made or removed beside it.
+        if let Some(kind) = files::not_a_file(&target).map_err(|e| self.io_error("open", e))? {
+            return Err(self.not_a_file(kind).into());
+        }
+        let owner = Owner::of(&target);
         let lock_path = files::lock_path(&target);
-        let _lock = files::lock(&lock_path, self.lock_wait).map_err(|failure| match failure {
-            LockFailure::Busy => self.error(
-                StoreErrorKind::Busy,
-                format!(
-                    "another my-todo is changing {}; gave up waiting after {} s",
-                    self.shown(),
-                    self.lock_wait.as_secs_f64()
-                ),
-                Some("try again in a moment, or wait longer with --lock-timeout".into()),
-            ),
-            LockFailure::Io(e) => self.error(
+        let lock_error = |why: String, tip: Option<&str>| {
+            self.error(
                 StoreErrorKind::Io,
                 format!(
-                    "cannot lock {} (with {}): {e}",
+                    "cannot lock {} (with {}): {why}",
                     self.shown(),
                     lock_path.display()
                 ),
-                None,
-            ),
-        })?;
+                tip.map(Into::into),
+            )
+        };
+        let _lock =
+            files::lock(&lock_path, self.lock_wait, owner).map_err(|failure| match failure {
+                LockFailure::Busy => self.error(
+                    StoreErrorKind::Busy,
+                    format!(
+                        "another my-todo is changing {}; gave up waiting after {} s",
+                        self.shown(),
+                        self.lock_wait.as_secs_f64()
+                    ),
+                    Some("try again in a moment, or wait longer with --lock-timeout".into()),
+                ),
+                LockFailure::NotAFile(kind) => lock_error(
+                    format!("it is {kind}, where my-todo keeps a plain file"),
+                    Some("remove it; my-todo makes a new lock file when it needs one"),
+                ),
+                LockFailure::Io(e) => lock_error(e.to_string(), None),
+            })?;
         files::remove_stale_temps(&target);
         // What is written back must have been read whole.
         let mut doc = self.load(&target, Checks::All)?;
         let out = f(&mut doc.list)?;
-        files::replace(&target, |out| format::render(&doc, out)).map_err(|e| {
+        files::replace(&target, owner, |out| format::render(&doc, out)).map_err(|e| {
             self.error(
                 StoreErrorKind::Io,
                 format!("cannot save {}: {e}", self.shown()),
