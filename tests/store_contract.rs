@@ -37,6 +37,7 @@ fn add<E: Entry>(list: &mut TodoList<E>, title: &str, description: &str) -> Todo
     let ulid = Ulid::from_parts(1_700_000_000_000, u128::from(list.next_id().0));
     let at = Timestamp::from_second(1_700_000_000).unwrap();
     list.add(Title::new(title).unwrap(), description.into(), ulid, at)
+        .unwrap()
         .id
 }
 
