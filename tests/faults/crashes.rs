@@ -6,7 +6,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use my_todo::adapters::json_file::JsonFileStore;
-use my_todo::ports::TodoStore;
+use my_todo::domain::Todo;
+use my_todo::ports::Store;
 
 use super::harness::*;
 
@@ -16,7 +17,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     let path = dir.path().join("todo.json");
     // Large enough that a write takes a while, so kills land mid-write.
     write_list(&path, 5_000);
-    let store = JsonFileStore::new(&path, Duration::from_secs(10));
+    let store = JsonFileStore::<Todo>::new(&path, Duration::from_secs(10));
     let started = Instant::now();
     assert_ok(&run(dir.path(), &["add", "timed"]));
     let lifetime = started.elapsed();

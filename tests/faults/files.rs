@@ -77,7 +77,7 @@ fn files_that_are_not_todo_lists_are_refused_and_left_alone() {
                 todo(1, "b").replace("0001\"", "0002\"")
             ))
             .into_bytes(),
-            "two todos share the id 1",
+            "the id 1 belongs to more than one todo",
         ),
         (
             "the todos twice",

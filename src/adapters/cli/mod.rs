@@ -5,17 +5,17 @@ mod args;
 pub mod render;
 
 use std::ffi::OsString;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Color, Style};
 use clap::{ColorChoice, CommandFactory, Parser};
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, Named};
 
 use crate::app::{App, AppError};
-use crate::domain::Todo;
-use crate::ports::{Clock, StoreErrorKind, TodoStore, UlidSource};
+use crate::domain::{Ref, Todo};
+use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
@@ -63,7 +63,7 @@ pub fn parse() -> Result<Cli, ExitCode> {
 }
 
 /// Runs `command` and reports how it went on stdout and stderr.
-pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
+pub fn run<S: Store<Todo>, C: Clock, U: UlidSource>(
     command: Command,
     json: bool,
     color: ColorChoice,
@@ -123,6 +123,7 @@ pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
             ),
         ),
         Err(Failure::App(e)) => report(&e),
+        Err(Failure::Usage(message)) => fail(exit::USAGE, &message, None),
     }
 }
 
@@ -184,6 +185,8 @@ fn report(error: &AppError) -> ExitCode {
 
 enum Failure {
     App(AppError),
+    /// Arguments that clap could not check, like ids read from stdin.
+    Usage(String),
     /// Printing failed, after the change named by `saved`, if any, was saved.
     Output {
         error: io::Error,
@@ -212,7 +215,7 @@ impl From<io::Error> for Failure {
     }
 }
 
-fn execute<S: TodoStore, C: Clock, U: UlidSource>(
+fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
     command: Command,
     view: View,
     app: &App<S, C, U>,
@@ -257,7 +260,7 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
             }
         }
         Command::Done { ids } => {
-            let done = app.done(&ids)?;
+            let done = app.done(&references(&ids)?)?;
             let saved = completed(&done);
             let printed = match view.json {
                 true => render::json(&done, out),
@@ -288,6 +291,33 @@ fn execute<S: TodoStore, C: Clock, U: UlidSource>(
     Ok(Outcome::Done)
 }
 
+/// The todos `ids` name, with those read from stdin in place of `-`:
+/// numbers and ULIDs separated by spaces or lines.
+fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
+    let mut refs = Vec::with_capacity(ids.len());
+    for id in ids {
+        match id {
+            Named::Todo(r) => refs.push(*r),
+            Named::Stdin => {
+                let mut text = String::new();
+                io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Failure::Usage(format!("cannot read todo ids from stdin: {e}")))?;
+                let before = refs.len();
+                // Each id takes two bytes at least, with what separates it.
+                refs.reserve(text.len() / 2);
+                for word in text.split_whitespace() {
+                    refs.push(args::parse_ref(word).map_err(Failure::Usage)?);
+                }
+                if refs.len() == before {
+                    return Err(Failure::Usage("no todo ids on stdin".into()));
+                }
+            }
+        }
+    }
+    Ok(refs)
+}
+
 /// Which todos were completed, in a few words however many there were.
 fn completed(done: &[Todo]) -> String {
     match done {
@@ -301,14 +331,14 @@ fn completed(done: &[Todo]) -> String {
 }
 
 fn describe_done(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
-    write!(
-        out,
-        "Done #{}: {}",
-        todo.id,
-        render::visible(todo.title.as_str())
-    )?;
+    // In pieces rather than through one format string: `done -` may print
+    // a hundred thousand of these.
+    write!(out, "Done #{}: ", todo.id)?;
+    out.write_all(render::visible(todo.title.as_str()).as_bytes())?;
     if !todo.description.is_empty() {
-        write!(out, " ({})", render::visible(&todo.description))?;
+        out.write_all(b" (")?;
+        out.write_all(render::visible(&todo.description).as_bytes())?;
+        out.write_all(b")")?;
     }
-    writeln!(out)
+    out.write_all(b"\n")
 }

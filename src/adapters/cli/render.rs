@@ -19,7 +19,8 @@ const HEADER: Style = Style::new().effects(Effects::UNDERLINE);
 /// `text` with control characters shown escaped (`\n`, `\u{1b}`), so a todo
 /// can never move the cursor, recolor, or retitle the terminal it is shown on.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII, the usual case, is seen at a glance.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -280,7 +281,7 @@ mod tests {
     fn a_title_with_a_variation_selector_fits_a_narrow_terminal() {
         let now: Timestamp = "2026-11-22T14:40:23Z".parse().unwrap();
         let todo = |title: &str| Todo {
-            id: crate::domain::TodoId(1),
+            id: crate::domain::Id(1),
             ulid: ulid::Ulid::nil(),
             title: crate::domain::Title::new(title).unwrap(),
             description: String::new(),
@@ -326,7 +327,7 @@ mod tests {
                 .enumerate()
                 .filter_map(|(n, (title, description))| {
                     Some(Todo {
-                        id: crate::domain::TodoId(n as u64 + 1),
+                        id: crate::domain::Id(n as u64 + 1),
                         ulid: ulid::Ulid::nil(),
                         title: crate::domain::Title::new(title).ok()?,
                         description: description.clone(),

@@ -1,39 +1,68 @@
-//! The list in a JSON file, safe against crashes and concurrent processes.
+//! A list of records in a JSON file, safe against crashes and concurrent
+//! processes, for any record that implements `JsonRecord` (`record.rs`).
 //!
 //! Readers take no lock: every write replaces the file by rename, so a reader
 //! sees the old list or the new one, never a mix. Writers serialize on a lock
 //! file beside the list.
+//!
+//! - `record.rs`: the seam, the one contract a record type implements;
+//!   `todo.rs`: the todo's implementation of it.
+//! - `document.rs`: a list as the file holds it, records read when asked.
+//! - `layout.rs`: the layout written, spelled once; `scanner.rs` reads a
+//!   list in that layout fast, `any_layout.rs` reads any other and explains.
+//! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
+//! - `render.rs`: writing back; `search.rs`: the search prefilter.
+//! - `files.rs`: links, locks, reading and atomic replacement;
+//!   `parallel.rs`: a part per core.
 
+mod any_layout;
+#[cfg(test)]
+mod contract;
+mod document;
+mod fields;
 mod files;
-pub mod format;
+mod layout;
 mod parallel;
+mod position;
+mod record;
+mod render;
+mod scanner;
+mod search;
+mod todo;
 
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::TodoList;
-use crate::ports::{StoreError, StoreErrorKind, TodoStore};
+use crate::domain::List;
+use crate::ports::{Store, StoreError, StoreErrorKind};
 use files::{Contents, LockFailure, NotAFile, Owner};
-use format::{Checks, Document, FormatError, StoredTodo};
 
+pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
 pub use files::MAX_FILE_BYTES;
-pub use format::VERSION;
+pub use layout::VERSION;
+pub use record::JsonRecord;
+pub use render::render;
+pub use todo::TodoFields;
 
-pub struct JsonFileStore {
+/// A store of records `R` in one JSON file.
+pub struct JsonFileStore<R> {
     path: PathBuf,
     lock_wait: Duration,
+    record: PhantomData<fn() -> R>,
 }
 
-impl JsonFileStore {
+impl<R: JsonRecord> JsonFileStore<R> {
     /// A store for the list at `path`. Writers wait up to `lock_wait` for each other.
     pub fn new(path: impl Into<PathBuf>, lock_wait: Duration) -> Self {
         Self {
             path: path.into(),
             lock_wait,
+            record: PhantomData,
         }
     }
 
-    fn load(&self, target: &Path, checks: Checks) -> Result<Document, StoreError> {
+    fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
         let bytes = match files::read(target) {
             Ok(Contents::Bytes(bytes)) => bytes,
             Ok(Contents::Missing) => return Ok(Document::default()),
@@ -42,8 +71,9 @@ impl JsonFileStore {
                 return Err(self.error(
                     StoreErrorKind::Unusable,
                     format!(
-                        "{} is too large to be a todo list ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                        self.shown()
+                        "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                        self.shown(),
+                        R::NOUN
                     ),
                     Some(self.recovery_tip()),
                 ));
@@ -56,7 +86,7 @@ impl JsonFileStore {
                 ));
             }
         };
-        format::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
+        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer my-todo: {e}", self.shown()),
@@ -77,7 +107,11 @@ impl JsonFileStore {
     fn unusable(&self, why: String) -> StoreError {
         self.error(
             StoreErrorKind::Unusable,
-            format!("{} is not a todo list we can use: {why}", self.shown()),
+            format!(
+                "{} is not a {} list we can use: {why}",
+                self.shown(),
+                R::NOUN
+            ),
             Some(self.recovery_tip()),
         )
     }
@@ -106,17 +140,17 @@ impl JsonFileStore {
     }
 }
 
-impl TodoStore for JsonFileStore {
-    type Entry = StoredTodo;
+impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
+    type Entry = Stored<R>;
 
-    fn read<T>(&self, f: impl FnOnce(&TodoList<StoredTodo>) -> T) -> Result<T, StoreError> {
+    fn read<T>(&self, f: impl FnOnce(&List<Stored<R>>) -> T) -> Result<T, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
         Ok(f(&self.load(&target, Checks::Shape)?.list))
     }
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList<StoredTodo>) -> Result<T, E>,
+        f: impl FnOnce(&mut List<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
         // Refused before any file is made or removed beside it.
@@ -157,7 +191,7 @@ impl TodoStore for JsonFileStore {
         // What is written back must have been read whole.
         let mut doc = self.load(&target, Checks::All)?;
         let out = f(&mut doc.list)?;
-        files::replace(&target, owner, |out| format::render(&doc, out)).map_err(|e| {
+        files::replace(&target, owner, |out| render(&doc, out)).map_err(|e| {
             self.error(
                 StoreErrorKind::Io,
                 format!("cannot save {}: {e}", self.shown()),
