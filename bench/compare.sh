@@ -9,8 +9,8 @@
 # With more than one size, a second table shows how each command's time grew
 # from one size to the next, beside the growth of copy+fsync+rename.
 #
-# The Python reference is ../shared/bench/pytodo.py beside the repository, or
-# $PYTODO. hyperfine and GNU time are installed from Debian's packages if missing.
+# The Python reference is bench/pytodo.py. hyperfine and GNU time are
+# installed from Debian's packages if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,8 +38,7 @@ fi
 
 cargo build --release --quiet
 bin="$PWD/target/release/my-todo"
-pytodo="${PYTODO:-$PWD/../shared/bench/pytodo.py}"
-[[ -f $pytodo ]] || { echo "no Python reference at $pytodo; set PYTODO" >&2; exit 1; }
+pytodo="$PWD/bench/pytodo.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -74,6 +73,8 @@ for n in "${sizes[@]}"; do
   cp "$py/todo.json" "$dir/py.orig"
   size=$(stat -c %s "$mine/todo.json")
   middle=$(( n / 2 > 0 ? n / 2 : 1 ))
+  # Every number, for done to read on stdin, or as arguments from a shell.
+  seq 1 "$n" > "$dir/ids"
   if [[ $taskwarrior == yes ]]; then
     mkdir -p "$tw"
     printf 'data.location=%s\nconfirmation=no\nverbose=nothing\n' "$tw" > "$tw/rc"
@@ -91,12 +92,17 @@ for n in "${sizes[@]}"; do
   while IFS='|' read -r name args pyargs twargs writes; do
     prep_mine=true prep_py=true prep_tw=true
     if [[ $writes == yes ]]; then prep_mine=$restore_mine prep_py=$restore_py prep_tw=$restore_tw; fi
-    m=$(median "$mine" "$bin $args" "$prep_mine")
-    p=$(median "$py" "python3 $pytodo $pyargs" "$prep_py")
+    run_mine="$bin $args" run_py="python3 $pytodo $pyargs"
+    # Input from a file needs a shell, for both alike.
+    if [[ $args == *'$('* || $args == *'<'* ]]; then
+      run_mine="sh -c \"exec $run_mine\"" run_py="sh -c \"exec $run_py\""
+    fi
+    m=$(median "$mine" "$run_mine" "$prep_mine")
+    p=$(median "$py" "$run_py" "$prep_py")
     t=-
-    if [[ $taskwarrior == yes ]]; then t="$(TASKRC="$tw/rc" median "$tw" "task $twargs" "$prep_tw") ms"; fi
+    if [[ $taskwarrior == yes && -n $twargs ]]; then t="$(TASKRC="$tw/rc" median "$tw" "task $twargs" "$prep_tw") ms"; fi
     $prep_mine
-    rss=$(peak "$mine" "$bin $args")
+    rss=$(peak "$mine" "exec $bin $args")
     f=""; [[ $writes == yes ]] && f="$floor"
     took[$n $name]=$m
     echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p ms | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
@@ -106,14 +112,17 @@ show 5|show 5|show 5|limit:5 list|no
 find|find 'errand $middle:'|find 'errand $middle:'|'/errand $middle:/' list|no
 add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
 done|done $middle|done $middle|$middle done|yes
+done all|done - < $dir/ids|done - < $dir/ids||yes
+done all, as arguments|done \$(cat $dir/ids)|done \$(cat $dir/ids)||yes
 ROWS
+  echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | |"
 done
 
 [[ ${#sizes[@]} -gt 1 ]] || exit 0
 echo
 echo "| command | todos | my-todo | growth | copy+fsync+rename growth |"
 echo "|---|---:|---:|---:|---:|"
-for name in "show 5" find add done; do
+for name in "show 5" find add done "done all"; do
   for ((i = 1; i < ${#sizes[@]}; i++)); do
     from=${sizes[i - 1]} to=${sizes[i]}
     echo "| $name | $from -> $to | ${took[$from $name]} -> ${took[$to $name]} ms |" \
