@@ -1,4 +1,4 @@
-//! Faults a todo list must survive, driven through the real binary: many
+//! Faults a list must survive, driven through the real binary: many
 //! processes at once, `kill -9` mid-write, a full disk, hostile files and
 //! links, other users, and any text an argument can hold.
 
@@ -7,10 +7,57 @@
 #[path = "faults/harness.rs"]
 mod harness;
 
+/// The words the proofs speak in: the only lines of these tests, with
+/// `display.rs`, that know what a todo is. A CLI made from this one changes
+/// them, and the whole proof holds for it.
+mod vocabulary {
+    /// The record, for the tests that open a list with the store itself.
+    pub type Item = my_todo::domain::Todo;
+    /// The list's file, as the program names it unless told otherwise.
+    pub const FILE: &str = "todo.json";
+    /// The key of the records' array in that file.
+    pub const COLLECTION: &str = "todos";
+    /// What one record is called in messages.
+    pub const NOUN: &str = "todo";
+    /// Creates a record holding a text: `CREATE TEXT`; `--json` prints it.
+    pub const CREATE: &str = "add";
+    /// Prints records, newest first: `LIST [COUNT] [--json]`.
+    pub const LIST: &str = "show";
+    /// Removes records by number or ULID: `REMOVE ID...`.
+    pub const REMOVE: &str = "done";
+    /// Looks for records holding a text: `SEARCH TEXT`.
+    pub const SEARCH: &str = "find";
+    /// The field of a record's JSON that holds the text it was created with.
+    pub const TEXT: &str = "title";
+
+    /// What `CREATE` prints for the record it added.
+    pub fn created(id: u64, text: &str) -> String {
+        format!("Added #{id}: {text}\n")
+    }
+
+    /// A record as a hand would write it, on one line, holding `text`.
+    pub fn record(id: u64, ulid: &str, text: &str) -> String {
+        format!(
+            r#"{{"id": {id}, "ulid": "{ulid}", "title": "{text}", "description": "about {text}", "created_at": "2026-11-22T14:40:23Z"}}"#
+        )
+    }
+
+    /// A record that is JSON, with a number and a ULID, but that the
+    /// record's own rules refuse; and the reason they give.
+    pub fn broken_record(id: u64, ulid: &str) -> (String, &'static str) {
+        let line = format!(
+            r#"{{"id": {id}, "ulid": "{ulid}", "title": "  ", "created_at": "2026-11-22T14:40:23Z"}}"#
+        );
+        (line, "a title must not be blank")
+    }
+}
+
 #[path = "faults/concurrency.rs"]
 mod concurrency;
 #[path = "faults/crashes.rs"]
 mod crashes;
+#[path = "faults/display.rs"]
+mod display;
 #[path = "faults/files.rs"]
 mod files;
 #[path = "faults/input.rs"]

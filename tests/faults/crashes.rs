@@ -6,7 +6,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use my_todo::adapters::json_file::JsonFileStore;
-use my_todo::domain::Todo;
 use my_todo::ports::Store;
 
 use super::harness::*;
@@ -14,20 +13,20 @@ use super::harness::*;
 #[test]
 fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     // Large enough that a write takes a while, so kills land mid-write.
     write_list(&path, 5_000);
-    let store = JsonFileStore::<Todo>::new(&path, Duration::from_secs(10));
+    let store = JsonFileStore::<Item>::new(&path, Duration::from_secs(10));
     let started = Instant::now();
-    assert_ok(&run(dir.path(), &["add", "timed"]));
+    assert_ok(&run(dir.path(), &[CREATE, "timed"]));
     let lifetime = started.elapsed();
     let mut count = 5_001;
     let check = |round: u32, count: usize| {
-        // Every todo must read back whole, not just the list's outline.
+        // Every record must read back whole, not just the list's outline.
         let now = store
             .read(|list| list.recent(usize::MAX))
             .unwrap_or_else(|e| panic!("round {round}: the list no longer loads: {e}"))
-            .unwrap_or_else(|e| panic!("round {round}: a todo no longer reads: {e}"))
+            .unwrap_or_else(|e| panic!("round {round}: a record no longer reads: {e}"))
             .len();
         assert!(
             now == count || now == count + 1,
@@ -39,7 +38,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     let rounds = 30;
     for round in 0..rounds {
         let mut child = my_todo(dir.path())
-            .args(["add", &format!("round {round}")])
+            .args([CREATE, &format!("round {round}")])
             .spawn()
             .unwrap();
         thread::sleep(lifetime * round / rounds);
@@ -52,7 +51,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     for round in rounds..rounds + 20 {
         let before = temp_files(dir.path());
         let mut child = my_todo(dir.path())
-            .args(["add", &format!("round {round}")])
+            .args([CREATE, &format!("round {round}")])
             .spawn()
             .unwrap();
         while child.try_wait().unwrap().is_none() {
@@ -72,7 +71,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
         "only {caught_saving} of 20 writers were caught saving"
     );
     // The next writer clears what killed writers left behind.
-    assert_ok(&run(dir.path(), &["add", "after the storm"]));
+    assert_ok(&run(dir.path(), &[CREATE, "after the storm"]));
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
     assert_eq!(store.read(|list| list.entries().len()).unwrap(), count + 1);
 }
@@ -81,7 +80,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
 #[test]
 fn a_real_file_size_limit_changes_nothing() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     write_list(&path, 20);
     let before = fs::read(&path).unwrap();
     assert!(before.len() > 512);
@@ -92,12 +91,16 @@ fn a_real_file_size_limit_changes_nothing() {
         .arg("-c")
         .arg("ulimit -f 1; exec \"$0\" \"$@\"")
         .arg(BIN)
-        .args(["add", "one too many"])
+        .args([CREATE, "one too many"])
         .current_dir(dir.path())
         .env_remove("MY_TODO_FILE")
         .output()
         .unwrap();
-    assert_fails(&out, 74, "error: cannot save todo.json: File too large");
+    assert_fails(
+        &out,
+        74,
+        &format!("error: cannot save {FILE}: File too large"),
+    );
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
 }

@@ -1,6 +1,7 @@
-//! Files that are not todo lists, or not files at all: refused, left alone.
+//! Files that are not lists, or not files at all: refused, left alone.
 
 use std::fs;
+use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -9,109 +10,121 @@ use serde_json::Value;
 
 use super::harness::*;
 
+/// The column just past the last occurrence of `what` in one-line `text`.
+fn column_after(text: &str, what: &str) -> usize {
+    text.rfind(what).unwrap() + what.len() + 1
+}
+
 #[test]
-fn files_that_are_not_todo_lists_are_refused_and_left_alone() {
-    let todo = |id: u64, title: &str| {
-        format!(
-            "{{\"id\": {id}, \"ulid\": \"01M81V6XYR{id:016}\", \"title\": \"{title}\", \"created_at\": \"2026-11-22T14:40:23Z\"}}"
-        )
+fn files_that_are_not_lists_are_refused_and_left_alone() {
+    let one = |id: u64| record(id, &ulid(id), "x");
+    let list = |records: &str| {
+        format!("{{\"version\": 1, \"next_id\": 9, \"{COLLECTION}\": [{records}]}}")
     };
-    let list = |todos: &str| format!("{{\"version\": 1, \"next_id\": 9, \"todos\": [{todos}]}}");
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    let truncated = format!("{{\"version\": 1, \"next_id\": 2, \"{COLLECTION}\": [{{\"id\": 1");
+    let twice = format!(
+        "{{\"version\": 1, \"next_id\": 9, \"{COLLECTION}\": [{}], \"{COLLECTION}\": []}}",
+        one(1)
+    );
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
         (
             "truncated",
-            b"{\"version\": 1, \"next_id\": 2, \"todos\": [{\"id\": 1".to_vec(),
-            "line 1, column 47: EOF while parsing an object",
+            truncated.clone().into_bytes(),
+            format!(
+                "line 1, column {}: EOF while parsing an object",
+                truncated.len()
+            ),
         ),
         (
             "binary junk",
             b"\x7fELF\x02\x01\x01\x00\xff\xfe".to_vec(),
-            "it is not UTF-8 text",
+            "it is not UTF-8 text".into(),
         ),
         (
             "not JSON",
             b"buy milk\npay rent\n".to_vec(),
-            "line 1, column 1: expected value",
+            "line 1, column 1: expected value".into(),
         ),
-        ("an array", b"[]".to_vec(), "expected a JSON object"),
+        ("an array", b"[]".to_vec(), "expected a JSON object".into()),
         (
-            "todos is a number",
-            br#"{"version": 1, "next_id": 1, "todos": 5}"#.to_vec(),
-            "expected \"todos\" to be an array",
+            "the records are a number",
+            format!("{{\"version\": 1, \"next_id\": 1, \"{COLLECTION}\": 5}}").into_bytes(),
+            format!("expected \"{COLLECTION}\" to be an array"),
         ),
         (
             "no version",
-            br#"{"next_id": 1, "todos": []}"#.to_vec(),
-            "the list has no \"version\"",
+            format!("{{\"next_id\": 1, \"{COLLECTION}\": []}}").into_bytes(),
+            "the list has no \"version\"".into(),
         ),
         (
             "version zero",
-            br#"{"version": 0, "next_id": 1, "todos": []}"#.to_vec(),
-            "unknown format version 0",
+            format!("{{\"version\": 0, \"next_id\": 1, \"{COLLECTION}\": []}}").into_bytes(),
+            "unknown format version 0".into(),
         ),
         (
             "a newer version",
-            br#"{"version": 7, "todos": "new shape"}"#.to_vec(),
-            "written by a newer my-todo",
+            format!("{{\"version\": 7, \"{COLLECTION}\": \"new shape\"}}").into_bytes(),
+            "written by a newer my-todo".into(),
         ),
         (
-            "a todo is a string",
+            "a record is a string",
             list("\"buy milk\"").into_bytes(),
-            "each todo must be a JSON object",
+            format!("each {NOUN} must be a JSON object"),
         ),
         (
-            "a todo without title",
+            "a record without a ULID",
             list("{\"id\": 1}").into_bytes(),
-            "todo 1 has no \"ulid\"",
+            format!("{NOUN} 1 has no \"ulid\""),
         ),
         (
             "a bad ULID",
-            list(&todo(1, "x").replace("01M81V6XYR", "ULID")).into_bytes(),
-            "\"ulid\" is not a ULID",
+            list(&one(1).replace("01M81V6XYR", "ULID")).into_bytes(),
+            "\"ulid\" is not a ULID".into(),
         ),
         (
             "a duplicate id",
             list(&format!(
                 "{},{}",
-                todo(1, "a"),
-                todo(1, "b").replace("0001\"", "0002\"")
+                one(1),
+                one(2).replace("\"id\": 2", "\"id\": 1")
             ))
             .into_bytes(),
-            "the id 1 belongs to more than one todo",
+            format!("the id 1 belongs to more than one {NOUN}"),
         ),
         (
-            "the todos twice",
+            "the records twice",
+            twice.clone().into_bytes(),
             format!(
-                "{{\"version\": 1, \"next_id\": 9, \"todos\": [{}], \"todos\": []}}",
-                todo(1, "a")
-            )
-            .into_bytes(),
-            "line 1, column 148: \"todos\" is given twice",
+                "line 1, column {}: \"{COLLECTION}\" is given twice",
+                // At the key's closing quote.
+                column_after(&twice, &format!("\"{COLLECTION}\"")) - 1
+            ),
         ),
         (
             "an unknown key twice",
-            br#"{"version": 1, "next_id": 1, "todos": [], "x": 1, "x": 2}"#.to_vec(),
-            "\"x\" is given twice",
+            format!("{{\"version\": 1, \"next_id\": 1, \"{COLLECTION}\": [], \"x\": 1, \"x\": 2}}")
+                .into_bytes(),
+            "\"x\" is given twice".into(),
         ),
         (
             "a negative id",
-            list(&todo(1, "a").replace("\"id\": 1", "\"id\": -1")).into_bytes(),
-            "\"id\": invalid value: integer `-1`",
+            list(&one(1).replace("\"id\": 1", "\"id\": -1")).into_bytes(),
+            "\"id\": invalid value: integer `-1`".into(),
         ),
     ];
     for (name, bytes, message) in cases {
         let dir = scratch();
-        let path = dir.path().join("todo.json");
+        let path = dir.path().join(FILE);
         fs::write(&path, &bytes).unwrap();
-        for args in [&["show"][..], &["add", "x"], &["done", "1"], &["find", "x"]] {
+        for args in [&[LIST][..], &[CREATE, "x"], &[REMOVE, "1"], &[SEARCH, "x"]] {
             let out = run(dir.path(), args);
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(65), "{name}, {args:?}: {err}");
             assert!(
-                err.starts_with("error: todo.json "),
+                err.starts_with(&format!("error: {FILE} ")),
                 "{name}, {args:?}: {err}"
             );
-            assert!(err.contains(message), "{name}, {args:?}: {err}");
+            assert!(err.contains(&message), "{name}, {args:?}: {err}");
             assert!(err.contains("\ntip: "), "{name}, {args:?}: {err}");
             assert_eq!(
                 fs::read(&path).unwrap(),
@@ -123,38 +136,32 @@ fn files_that_are_not_todo_lists_are_refused_and_left_alone() {
 }
 
 #[test]
-fn a_broken_todo_stops_what_reads_it_and_is_kept_by_what_does_not() {
+fn a_broken_record_stops_what_reads_it_and_is_kept_by_what_does_not() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
-    let broken = r#"{"id": 2, "ulid": "01M81V6XYR0000000000000002", "title": "  ", "created_at": "2026-11-22T14:40:23Z"}"#;
+    let path = dir.path().join(FILE);
+    let (broken, why) = broken_record(2, &ulid(2));
     fs::write(
         &path,
-        format!(
-            "{{\"version\": 1, \"next_id\": 3, \"todos\": [\n{{\"id\": 1, \"ulid\": \"01M81V6XYR0000000000000001\", \"title\": \"fine\", \"created_at\": \"2026-11-22T14:40:23Z\"}},\n{broken}]}}"
-        ),
+        list_of(3, &[record(1, &ulid(1), "fine"), broken.clone()]),
     )
     .unwrap();
     let before = fs::read(&path).unwrap();
-    for args in [&["show"][..], &["done", "2"], &["find", "01M81"]] {
+    let expected = format!("line 3, column 1: {NOUN} 2: {why}");
+    for args in [&[LIST][..], &[REMOVE, "2"], &[SEARCH, "01M81"]] {
         let out = run(dir.path(), args);
-        assert_eq!(out.status.code(), Some(65), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("line 3, column 1: todo 2: a title must not be blank"),
-            "{args:?}: {}",
-            stderr(&out)
-        );
+        assert_fails(&out, 65, &expected);
         assert_eq!(
             fs::read(&path).unwrap(),
             before,
             "{args:?} changed the file"
         );
     }
-    assert_ok(&run(dir.path(), &["done", "1"]));
-    assert_ok(&run(dir.path(), &["add", "new"]));
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    assert_ok(&run(dir.path(), &[CREATE, "new"]));
     let after = fs::read_to_string(&path).unwrap();
     assert!(
-        after.contains(broken),
-        "the broken todo was not kept as it was: {after}"
+        after.contains(&broken),
+        "the broken record was not kept as it was: {after}"
     );
 }
 
@@ -162,44 +169,69 @@ fn a_broken_todo_stops_what_reads_it_and_is_kept_by_what_does_not() {
 fn a_large_list_reads_and_writes_like_a_small_one() {
     // Past the size at which a list is read into huge pages.
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     write_list(&path, 40_000);
     assert!(fs::metadata(&path).unwrap().len() > 4 << 20);
-    let found = run(dir.path(), &["find", "todo 39999", "--json"]);
+    let found = run(dir.path(), &[SEARCH, "record 39999", "--json"]);
     assert_ok(&found);
     let found: Vec<Value> = serde_json::from_slice(&found.stdout).unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0]["description"], "some words about todo 39999");
-    assert_ok(&run(dir.path(), &["done", "1", "40000"]));
-    assert_ok(&run(dir.path(), &["add", "the newest"]));
-    let all = todos(dir.path());
+    assert_eq!(found[0][TEXT], "record 39999");
+    assert_ok(&run(dir.path(), &[REMOVE, "1", "40000"]));
+    assert_ok(&run(dir.path(), &[CREATE, "the newest"]));
+    let all = records(dir.path());
     assert_eq!(all.len(), 39_999);
     assert_eq!(all[0]["id"], 2);
-    assert_eq!(all[39_998]["title"], "the newest");
+    assert_eq!(all[39_998][TEXT], "the newest");
     assert_eq!(all[39_998]["id"], 40_001);
+}
+
+#[test]
+fn removing_every_record_of_a_long_list_named_on_stdin_empties_it() {
+    let dir = scratch();
+    write_list(&dir.path().join(FILE), 20_000);
+    let ids: String = (1..=20_000).map(|id| format!("{id}\n")).collect();
+    let mut child = my_todo(dir.path())
+        .args([REMOVE, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ids.as_bytes())
+        .unwrap();
+    assert_ok(&child.wait_with_output().unwrap());
+    assert_eq!(records(dir.path()).len(), 0);
+    assert_ok(&run(dir.path(), &[CREATE, "after"]));
+    assert_eq!(records(dir.path())[0]["id"], 20_001);
 }
 
 #[test]
 fn a_directory_in_the_way_is_an_io_error_and_nothing_beside_it_is_touched() {
     let dir = scratch();
-    fs::create_dir(dir.path().join("todo.json")).unwrap();
-    for args in [&["show"][..], &["add", "x"]] {
+    fs::create_dir(dir.path().join(FILE)).unwrap();
+    for args in [&[LIST][..], &[CREATE, "x"]] {
         let out = run(dir.path(), args);
-        assert_fails(&out, 74, "todo.json is a directory, not a file");
+        assert_fails(&out, 74, &format!("{FILE} is a directory, not a file"));
     }
     // Named with a slash, a directory's lock and temporary files would be
     // beside it: none is made, and a file of the user's there is kept.
     fs::create_dir(dir.path().join("sub")).unwrap();
     fs::write(dir.path().join(".sub.keep.tmp"), "mine").unwrap();
-    let out = run(dir.path(), &["add", "x", "--file", "sub/"]);
+    let out = run(dir.path(), &[CREATE, "x", "--file", "sub/"]);
     assert_fails(&out, 74, "sub/ is a directory, not a file");
     assert!(dir.path().join(".sub.keep.tmp").exists());
     assert!(!dir.path().join(".sub.lock").exists());
-    assert!(!dir.path().join(".todo.json.lock").exists());
+    assert!(!dir.path().join(format!(".{FILE}.lock")).exists());
 }
 
 /// Runs `args` in `dir`, or fails the test if it does not end within 10 s.
-fn run_briefly(dir: &std::path::Path, args: &[&str]) -> Output {
+fn run_briefly(dir: &Path, args: &[&str]) -> Output {
     let mut child = my_todo(dir)
         .args(args)
         .stdout(std::process::Stdio::piped())
@@ -222,16 +254,16 @@ fn run_briefly(dir: &std::path::Path, args: &[&str]) -> Output {
 fn a_fifo_in_the_way_is_refused_at_once_and_locks_no_one_out() {
     let dir = scratch();
     let made = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("todo.json"))
+        .arg(dir.path().join(FILE))
         .status()
         .unwrap();
     assert!(made.success());
-    for args in [&["show"][..], &["add", "x"], &["done", "1"], &["find", "x"]] {
+    for args in [&[LIST][..], &[CREATE, "x"], &[REMOVE, "1"], &[SEARCH, "x"]] {
         let out = run_briefly(dir.path(), args);
-        assert_fails(&out, 74, "todo.json is a FIFO, not a file");
+        assert_fails(&out, 74, &format!("{FILE} is a FIFO, not a file"));
     }
     // Refused before locking: no writer was ever kept waiting.
-    assert!(!dir.path().join(".todo.json.lock").exists());
+    assert!(!dir.path().join(format!(".{FILE}.lock")).exists());
 }
 
 #[cfg(unix)]
@@ -250,10 +282,10 @@ fn a_link_to_a_device_never_replaces_the_device() {
         eprintln!("skipped: cannot make a device node here (needs root)");
         return;
     }
-    std::os::unix::fs::symlink("null", dir.path().join("todo.json")).unwrap();
-    for args in [&["add", "x"][..], &["show"], &["done", "1"]] {
+    std::os::unix::fs::symlink("null", dir.path().join(FILE)).unwrap();
+    for args in [&[CREATE, "x"][..], &[LIST], &[REMOVE, "1"]] {
         let out = run_briefly(dir.path(), args);
-        assert_fails(&out, 74, "todo.json is a device, not a file");
+        assert_fails(&out, 74, &format!("{FILE} is a device, not a file"));
         let node = fs::symlink_metadata(dir.path().join("null")).unwrap();
         assert!(
             node.file_type().is_char_device(),
@@ -263,33 +295,31 @@ fn a_link_to_a_device_never_replaces_the_device() {
 }
 
 #[test]
-fn a_key_given_twice_in_a_todo_stops_what_reads_it_and_every_write() {
+fn a_key_given_twice_in_a_record_stops_what_reads_it_and_every_write() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
-    assert_ok(&run(dir.path(), &["add", "first"]));
-    assert_ok(&run(dir.path(), &["add", "second"]));
-    // As a hand edit or a merge could leave it: which title would count?
-    let text = fs::read_to_string(&path).unwrap().replace(
-        "\"title\": \"first\"",
-        "\"title\": \"first\", \"title\": \"other\"",
-    );
+    let path = dir.path().join(FILE);
+    assert_ok(&run(dir.path(), &[CREATE, "first"]));
+    assert_ok(&run(dir.path(), &[CREATE, "second"]));
+    // As a hand edit or a merge could leave it: which value would count?
+    let field = format!("\"{TEXT}\": \"first\"");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace(&field, &format!("{field}, \"{TEXT}\": \"other\""));
     fs::write(&path, &text).unwrap();
-    assert_ok(&run(dir.path(), &["show", "1"]));
-    for args in [&["show"][..], &["find", "first"]] {
+    let line = text.lines().nth(4).unwrap();
+    let expected = format!(
+        "line 5, column {}: {NOUN} 1: \"{TEXT}\" is given twice",
+        column_after(line, &format!("\"{TEXT}\": "))
+    );
+    assert_ok(&run(dir.path(), &[LIST, "1"]));
+    for args in [
+        &[LIST][..],
+        &[SEARCH, "first"],
+        &[CREATE, "x"],
+        &[REMOVE, "2"],
+    ] {
         let out = run(dir.path(), args);
-        assert_fails(
-            &out,
-            65,
-            "line 5, column 80: todo 1: \"title\" is given twice",
-        );
-    }
-    for args in [&["add", "x"][..], &["done", "2"]] {
-        let out = run(dir.path(), args);
-        assert_fails(
-            &out,
-            65,
-            "line 5, column 80: todo 1: \"title\" is given twice",
-        );
+        assert_fails(&out, 65, &expected);
     }
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
 }
@@ -297,20 +327,21 @@ fn a_key_given_twice_in_a_todo_stops_what_reads_it_and_every_write() {
 #[test]
 fn a_file_too_large_to_be_a_list_is_refused_without_reading_it() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     // Sparse: no disk space is used.
     fs::File::create(&path)
         .unwrap()
         .set_len(MAX_FILE_BYTES + 1)
         .unwrap();
-    let out = run(dir.path(), &["show"]);
-    assert_fails(&out, 65, "too large to be a todo list");
+    let out = run(dir.path(), &[LIST]);
+    assert_fails(&out, 65, &format!("too large to be a {NOUN} list"));
 }
 
 #[test]
 fn a_missing_directory_is_an_io_error() {
     let dir = scratch();
-    let out = run(dir.path(), &["add", "x", "--file", "no/such/dir/todo.json"]);
-    assert_fails(&out, 74, "no/such/dir/todo.json");
+    let file = format!("no/such/dir/{FILE}");
+    let out = run(dir.path(), &[CREATE, "x", "--file", &file]);
+    assert_fails(&out, 74, &file);
     assert_fails(&out, 74, "No such file or directory");
 }

@@ -7,11 +7,17 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub use super::vocabulary::*;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_my-todo");
 
 /// The binary, run in `dir`, free of settings from the caller's environment.
 pub fn my_todo(dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
+    in_clean(Command::new(BIN), dir)
+}
+
+/// `cmd`, run in `dir` without the program's settings from the environment.
+fn in_clean(mut cmd: Command, dir: &Path) -> Command {
     cmd.current_dir(dir)
         .env_remove("MY_TODO_FILE")
         .env_remove("MY_TODO_NOW")
@@ -38,34 +44,45 @@ pub fn assert_fails(out: &Output, code: i32, says: &str) {
     assert!(err.contains(says), "{err}");
 }
 
-/// Every todo of the list in `dir`, oldest first, as `--json` prints them.
-pub fn todos(dir: &Path) -> Vec<Value> {
-    todos_of(dir, "todo.json")
+/// Every record of the list in `dir`, oldest first, as `--json` prints them.
+pub fn records(dir: &Path) -> Vec<Value> {
+    records_of(dir, FILE)
 }
 
-/// Every todo of the list `file` in `dir`, oldest first.
-pub fn todos_of(dir: &Path, file: &str) -> Vec<Value> {
-    let out = run(dir, &["show", "1000000000", "--json", "--file", file]);
+/// Every record of the list `file` in `dir`, oldest first.
+pub fn records_of(dir: &Path, file: &str) -> Vec<Value> {
+    let out = run(dir, &[LIST, "1000000000", "--json", "--file", file]);
     assert_ok(&out);
-    let mut todos: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    todos.reverse();
-    todos
+    let mut records: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    records.reverse();
+    records
 }
 
-/// Writes a valid list of `count` todos, as a hand or an older run would.
+/// The lock file beside the list.
+pub fn lock_name() -> String {
+    format!(".{FILE}.lock")
+}
+
+/// The ULID of the record numbered `id` in the lists tests write.
+pub fn ulid(id: u64) -> String {
+    format!("01M81V6XYR{id:016}")
+}
+
+/// A list holding `records`, in any layout but the one the program writes.
+pub fn list_of(next_id: u64, records: &[String]) -> String {
+    format!(
+        "{{\"version\": 1, \"next_id\": {next_id}, \"{COLLECTION}\": [\n{}]}}\n",
+        records.join(",\n")
+    )
+}
+
+/// Writes a valid list of `count` records, as a hand or an older run would;
+/// record `n` holds the text `record n`.
 pub fn write_list(path: &Path, count: u64) {
-    let mut text = format!(
-        "{{\"version\": 1, \"next_id\": {}, \"todos\": [\n",
-        count + 1
-    );
-    for id in 1..=count {
-        let sep = if id == count { "" } else { "," };
-        text += &format!(
-            "{{\"id\": {id}, \"ulid\": \"01M81V6XYR{id:016}\", \"title\": \"todo {id}\", \"description\": \"some words about todo {id}\", \"created_at\": \"2026-11-22T14:40:23Z\"}}{sep}\n"
-        );
-    }
-    text += "]}\n";
-    fs::write(path, text).unwrap();
+    let records: Vec<String> = (1..=count)
+        .map(|id| record(id, &ulid(id), &format!("record {id}")))
+        .collect();
+    fs::write(path, list_of(count + 1, &records)).unwrap();
 }
 
 pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
@@ -101,10 +118,6 @@ pub fn as_nobody(dir: &Path) -> Option<Command> {
         return None;
     }
     let mut cmd = Command::new("setpriv");
-    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
-        .current_dir(dir)
-        .env_remove("MY_TODO_FILE")
-        .env_remove("MY_TODO_NOW")
-        .env_remove("MY_TODO_LOCK_TIMEOUT");
-    Some(cmd)
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+    Some(in_clean(cmd, dir))
 }

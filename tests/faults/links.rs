@@ -11,38 +11,40 @@ use super::harness::*;
 fn a_symlinked_list_is_updated_through_the_link() {
     let dir = scratch();
     fs::create_dir(dir.path().join("dotfiles")).unwrap();
-    symlink("dotfiles/todo.json", dir.path().join("todo.json")).unwrap();
+    symlink(format!("dotfiles/{FILE}"), dir.path().join(FILE)).unwrap();
     // The target does not exist yet: the first add creates it.
-    assert_ok(&run(dir.path(), &["add", "first"]));
-    assert_ok(&run(dir.path(), &["add", "second"]));
-    let link = fs::symlink_metadata(dir.path().join("todo.json")).unwrap();
+    assert_ok(&run(dir.path(), &[CREATE, "first"]));
+    assert_ok(&run(dir.path(), &[CREATE, "second"]));
+    let link = fs::symlink_metadata(dir.path().join(FILE)).unwrap();
     assert!(
         link.file_type().is_symlink(),
         "the link was replaced by a file"
     );
-    let target = fs::read_to_string(dir.path().join("dotfiles/todo.json")).unwrap();
+    let target = fs::read_to_string(dir.path().join("dotfiles").join(FILE)).unwrap();
     assert!(target.contains("\"second\""), "{target}");
 }
 
 #[test]
 fn a_lock_that_is_a_link_is_refused_not_followed() {
     // A lock leading to the list itself would be swapped away by every
-    // rename, and concurrent writers would then lose each other's todos.
+    // rename, and concurrent writers would then lose each other's records.
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let lock = lock_name();
+    let path = dir.path().join(FILE);
     write_list(&path, 3);
-    symlink("todo.json", dir.path().join(".todo.json.lock")).unwrap();
+    symlink(FILE, dir.path().join(&lock)).unwrap();
     let before = fs::read(&path).unwrap();
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let dir = dir.path().to_owned();
+            let lock = lock.clone();
             thread::spawn(move || {
                 for n in 0..5 {
-                    let out = run(&dir, &["add", &format!("w{w} n{n}")]);
+                    let out = run(&dir, &[CREATE, &format!("w{w} n{n}")]);
                     assert_fails(
                         &out,
                         74,
-                        "cannot lock todo.json (with .todo.json.lock): it is a symbolic link",
+                        &format!("cannot lock {FILE} (with {lock}): it is a symbolic link"),
                     );
                 }
             })
@@ -53,7 +55,7 @@ fn a_lock_that_is_a_link_is_refused_not_followed() {
     }
     assert_eq!(fs::read(&path).unwrap(), before);
     assert!(
-        fs::symlink_metadata(dir.path().join(".todo.json.lock"))
+        fs::symlink_metadata(dir.path().join(&lock))
             .unwrap()
             .file_type()
             .is_symlink()
@@ -83,23 +85,23 @@ fn another_users_link_in_a_shared_folder_is_not_followed() {
             "ln",
             "-s",
             "../secret",
-            "todo.json",
+            FILE,
         ])
         .current_dir(&shared)
         .status()
         .unwrap();
     assert!(made.success());
-    for args in [&["add", "x"][..], &["show"]] {
+    for args in [&[CREATE, "x"][..], &[LIST]] {
         let out = run(&shared, args);
         assert_fails(
             &out,
             74,
-            "todo.json is a link made by another user (uid 65534)",
+            &format!("{FILE} is a link made by another user (uid 65534)"),
         );
     }
     assert_eq!(fs::read_to_string(&secret).unwrap(), "root's alone");
     // A link of one's own there is followed as ever.
     symlink("../mine.json", shared.join("mine.json")).unwrap();
-    assert_ok(&run(&shared, &["add", "x", "--file", "mine.json"]));
-    assert_eq!(todos_of(&shared, "mine.json").len(), 1);
+    assert_ok(&run(&shared, &[CREATE, "x", "--file", "mine.json"]));
+    assert_eq!(records_of(&shared, "mine.json").len(), 1);
 }

@@ -10,7 +10,7 @@ use super::harness::*;
 #[test]
 fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     write_list(&path, 3);
     let before = fs::read(&path).unwrap();
     let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
@@ -30,7 +30,7 @@ fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
     };
     cmd.current_dir(dir.path()).env_remove("MY_TODO_FILE");
 
-    let add = cmd.args(["add", "x"]).output().unwrap();
+    let add = cmd.args([CREATE, "x"]).output().unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     assert_fails(&add, 74, "Permission denied");
     assert_eq!(fs::read(&path).unwrap(), before);
@@ -40,10 +40,10 @@ fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
 #[test]
 fn an_existing_file_keeps_its_permissions() {
     let dir = scratch();
-    let path = dir.path().join("todo.json");
+    let path = dir.path().join(FILE);
     write_list(&path, 1);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-    assert_ok(&run(dir.path(), &["add", "x"]));
+    assert_ok(&run(dir.path(), &[CREATE, "x"]));
     let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
 }
@@ -56,6 +56,7 @@ fn a_list_changed_by_root_stays_its_owners() {
     }
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let home = dir.path().join("home");
+    let lock = lock_name();
     fs::create_dir(&home).unwrap();
     std::os::unix::fs::chown(&home, Some(NOBODY), Some(NOBODY)).unwrap();
     let owner = |name: &str| {
@@ -63,33 +64,23 @@ fn a_list_changed_by_root_stays_its_owners() {
         (meta.uid(), meta.gid(), meta.mode() & 0o7777)
     };
     // `sudo my-todo add` in someone's folder: the new list and its lock are theirs.
-    assert_ok(&run(&home, &["add", "by root, first"]));
-    assert_eq!(
-        (owner("todo.json").0, owner("todo.json").1),
-        (NOBODY, NOBODY)
-    );
-    assert_eq!(
-        (owner(".todo.json.lock").0, owner(".todo.json.lock").1),
-        (NOBODY, NOBODY)
-    );
+    assert_ok(&run(&home, &[CREATE, "by root, first"]));
+    assert_eq!((owner(FILE).0, owner(FILE).1), (NOBODY, NOBODY));
+    assert_eq!((owner(&lock).0, owner(&lock).1), (NOBODY, NOBODY));
     // An existing list keeps its owner, group and mode.
-    fs::set_permissions(home.join("todo.json"), fs::Permissions::from_mode(0o640)).unwrap();
-    assert_ok(&run(&home, &["add", "by root, again"]));
-    assert_eq!(owner("todo.json"), (NOBODY, NOBODY, 0o640));
+    fs::set_permissions(home.join(FILE), fs::Permissions::from_mode(0o640)).unwrap();
+    assert_ok(&run(&home, &[CREATE, "by root, again"]));
+    assert_eq!(owner(FILE), (NOBODY, NOBODY, 0o640));
     // A lock file root made and kept (as an older my-todo did) locks no one out.
-    std::os::unix::fs::chown(home.join(".todo.json.lock"), Some(0), Some(0)).unwrap();
-    fs::set_permissions(
-        home.join(".todo.json.lock"),
-        fs::Permissions::from_mode(0o644),
-    )
-    .unwrap();
+    std::os::unix::fs::chown(home.join(&lock), Some(0), Some(0)).unwrap();
+    fs::set_permissions(home.join(&lock), fs::Permissions::from_mode(0o644)).unwrap();
     // And the owner goes on using the list.
     let by_owner = as_nobody(&home)
         .unwrap()
-        .args(["add", "by the owner"])
+        .args([CREATE, "by the owner"])
         .output()
         .unwrap();
     assert_ok(&by_owner);
-    assert_eq!(todos(&home).len(), 3);
-    assert_eq!(owner("todo.json"), (NOBODY, NOBODY, 0o640));
+    assert_eq!(records(&home).len(), 3);
+    assert_eq!(owner(FILE), (NOBODY, NOBODY, 0o640));
 }
