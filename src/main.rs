@@ -37,10 +37,8 @@ fn main() -> ExitCode {
         },
     };
     let store = JsonFileStore::new(cli.file, cli.lock_timeout);
-    cli::run(
-        cli.command,
-        cli.json,
-        cli.color,
-        &App::new(store, clock, ulids),
-    )
+    let app = App::new(store, clock, ulids);
+    cli::run(cli.json, cli.color, |view, out| {
+        cli::commands::execute(cli.command, view, &app, out)
+    })
 }

@@ -89,7 +89,12 @@ fn command_docs_are_true_to_the_byte() {
             // As in a shell, `NAME=value` words first set the environment.
             let settings = words.iter().take_while(|w| w.contains('=')).count();
             let env = words[..settings].iter().filter_map(|w| w.split_once('='));
-            assert_eq!(words[settings], env!("CARGO_PKG_NAME"), "{}: {command}", page.display());
+            assert_eq!(
+                words[settings],
+                env!("CARGO_PKG_NAME"),
+                "{}: {command}",
+                page.display()
+            );
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_my-todo"))
                 .args(&words[settings + 1..])
                 .current_dir(dir.path())

@@ -78,7 +78,7 @@ fn on_a_terminal(dir: &std::path::Path, columns: u16, command: &str) -> (Option<
 #[cfg(target_os = "linux")]
 #[test]
 fn emoji_with_variation_selectors_fit_an_80_column_terminal() {
-    use my_todo::adapters::cli::render::columns;
+    use my_todo::adapters::cli::table::columns;
 
     let dir = scratch();
     let title = "Plan anniversary dinner \u{2764}\u{fe0f} book the table at Luigi's and order flowers for Anna";

@@ -1,21 +1,25 @@
-//! The driving adapter: runs a parsed command line against the use cases,
-//! prints the result, and turns failures into messages and exit codes.
+//! The driving adapter: parses the command line, runs a command, prints
+//! the result, and turns failures into messages and exit codes.
+//!
+//! - `args.rs`: the commands and flags, declared for clap.
+//! - `commands.rs`: what each command does and says.
+//! - `render.rs`: how a todo looks, in a table and in JSON.
+//! - `table.rs` and this file know no record: tables, safe text, output,
+//!   errors and exit codes.
 
 mod args;
+pub mod commands;
 pub mod render;
+pub mod table;
 
 use std::ffi::OsString;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Color, Style};
-use clap::{ColorChoice, CommandFactory, Parser};
+use clap::{ColorChoice, Parser};
 
 pub use args::{Cli, Command, Named};
-
-use crate::app::{App, AppError};
-use crate::domain::{Ref, Todo};
-use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
@@ -28,7 +32,7 @@ pub mod exit {
     pub const TEMPORARY: u8 = 75;
 }
 
-enum Outcome {
+pub enum Outcome {
     Done,
     /// A change was saved; says which, in case it cannot be printed.
     Saved(String),
@@ -47,7 +51,7 @@ pub fn parse() -> Result<Cli, ExitCode> {
     };
     let escaped: Vec<OsString> = args
         .iter()
-        .map(|arg| OsString::from(render::visible(&arg.to_string_lossy()).as_ref()))
+        .map(|arg| OsString::from(table::visible(&arg.to_string_lossy()).as_ref()))
         .collect();
     if escaped == args {
         error.exit()
@@ -56,18 +60,18 @@ pub fn parse() -> Result<Cli, ExitCode> {
         Err(shown) => shown.exit(),
         // Escaping made the arguments valid: say what was wrong, plainly.
         Ok(_) => {
-            eprint!("{}", render::visible_lines(&error.render().to_string()));
+            eprint!("{}", table::visible_lines(&error.render().to_string()));
             Err(ExitCode::from(exit::USAGE))
         }
     }
 }
 
-/// Runs `command` and reports how it went on stdout and stderr.
-pub fn run<S: Store<Todo>, C: Clock, U: UlidSource>(
-    command: Command,
+/// Runs a command with `execute`, its output set up for `json` and
+/// `color`, and reports how it went on stdout and stderr.
+pub fn run(
     json: bool,
     color: ColorChoice,
-    app: &App<S, C, U>,
+    execute: impl FnOnce(View, &mut dyn Write) -> Result<Outcome, Failure>,
 ) -> ExitCode {
     // Settles NO_COLOR, CLICOLOR_FORCE and terminals for both streams at once.
     match color {
@@ -94,7 +98,7 @@ pub fn run<S: Store<Todo>, C: Clock, U: UlidSource>(
         width,
         colored,
     };
-    let outcome = execute(command, view, app, &mut out).and_then(|outcome| {
+    let outcome = execute(view, &mut out).and_then(|outcome| {
         let saved = match &outcome {
             Outcome::Saved(saved) => Some(saved.as_str()),
             _ => None,
@@ -122,18 +126,18 @@ pub fn run<S: Store<Todo>, C: Clock, U: UlidSource>(
                 "the change is saved, and running the command again would repeat it; `my-todo show` shows the list",
             ),
         ),
-        Err(Failure::App(e)) => report(&e),
+        Err(Failure::Report { code, message, tip }) => fail(code, &message, tip.as_deref()),
         Err(Failure::Usage(message)) => fail(exit::USAGE, &message, None),
     }
 }
 
 /// How results are shown.
 #[derive(Clone, Copy)]
-struct View {
-    json: bool,
+pub struct View {
+    pub json: bool,
     /// The terminal's width, when there is a terminal.
-    width: Option<usize>,
-    colored: bool,
+    pub width: Option<usize>,
+    pub colored: bool,
 }
 
 const ERROR: Style = Style::new()
@@ -148,43 +152,20 @@ const TIP: Style = Style::new()
 pub fn fail(code: u8, message: &str, tip: Option<&str>) -> ExitCode {
     let mut err = anstream::stderr().lock();
     // Nothing useful is left to do if stderr itself is gone.
-    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {}", render::visible(message));
+    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {}", table::visible(message));
     if let Some(tip) = tip {
-        let _ = writeln!(err, "{TIP}tip:{TIP:#} {}", render::visible(tip));
+        let _ = writeln!(err, "{TIP}tip:{TIP:#} {}", table::visible(tip));
     }
     ExitCode::from(code)
 }
 
-fn report(error: &AppError) -> ExitCode {
-    match error {
-        AppError::Unknown(_) => fail(
-            exit::NOT_FOUND,
-            &format!("{error}; nothing was changed"),
-            Some("run `my-todo show` to see the ids"),
-        ),
-        AppError::Unreadable(e) => fail(
-            exit::DATA,
-            &e.to_string(),
-            Some("fix the todo in an editor; my-todo never writes over what it cannot read"),
-        ),
-        AppError::Full(_) => fail(
-            exit::DATA,
-            &format!("{error}; nothing was changed"),
-            Some("start a new list with --file, or move this one aside"),
-        ),
-        AppError::Store(e) => {
-            let code = match e.kind {
-                StoreErrorKind::Unusable => exit::DATA,
-                StoreErrorKind::Io => exit::IO,
-                StoreErrorKind::Busy => exit::TEMPORARY,
-            };
-            fail(code, &e.message, e.tip.as_deref())
-        }
-    }
-}
-
-enum Failure {
-    App(AppError),
+pub enum Failure {
+    /// What a use case or the list said went wrong, as a message and an exit code.
+    Report {
+        code: u8,
+        message: String,
+        tip: Option<String>,
+    },
     /// Arguments that clap could not check, like ids read from stdin.
     Usage(String),
     /// Printing failed, after the change named by `saved`, if any, was saved.
@@ -195,7 +176,7 @@ enum Failure {
 }
 
 impl Failure {
-    fn output(error: io::Error, saved: Option<&str>) -> Self {
+    pub fn output(error: io::Error, saved: Option<&str>) -> Self {
         Self::Output {
             error,
             saved: saved.map(str::to_owned),
@@ -203,142 +184,8 @@ impl Failure {
     }
 }
 
-impl From<AppError> for Failure {
-    fn from(e: AppError) -> Self {
-        Self::App(e)
-    }
-}
-
 impl From<io::Error> for Failure {
     fn from(error: io::Error) -> Self {
         Self::output(error, None)
     }
-}
-
-fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
-    command: Command,
-    view: View,
-    app: &App<S, C, U>,
-    out: &mut impl Write,
-) -> Result<Outcome, Failure> {
-    let list = |todos: &[Todo], out: &mut _| match view.json {
-        true => render::json(todos, out),
-        false => {
-            let layout = render::Layout {
-                now: app.now(),
-                max_width: view.width,
-                colored: view.colored,
-            };
-            render::table(todos, &layout, out)
-        }
-    };
-    match command {
-        Command::Add { title, description } => {
-            let todo = app.add(title, description.unwrap_or_default())?;
-            let saved = format!("todo #{} was added", todo.id);
-            let printed = match view.json {
-                true => render::json(std::slice::from_ref(&todo), out),
-                false => writeln!(
-                    out,
-                    "Added #{}: {}",
-                    todo.id,
-                    render::visible(todo.title.as_str())
-                ),
-            };
-            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
-            return Ok(Outcome::Saved(saved));
-        }
-        Command::Show { count } => {
-            let todos = app.show(count)?;
-            if todos.is_empty() && !view.json {
-                writeln!(
-                    out,
-                    "No todos yet. Add one with: my-todo add \"Buy milk\" \"2 liters\""
-                )?;
-            } else {
-                list(&todos, out)?;
-            }
-        }
-        Command::Done { ids } => {
-            let done = app.done(&references(&ids)?)?;
-            let saved = completed(&done);
-            let printed = match view.json {
-                true => render::json(&done, out),
-                false => done.iter().try_for_each(|todo| describe_done(todo, out)),
-            };
-            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
-            return Ok(Outcome::Saved(saved));
-        }
-        Command::Find { text } => {
-            let found = app.find(&text)?;
-            if found.is_empty() && !view.json {
-                // Like grep: nothing on stdout, exit 1; a word for people on stderr.
-                let _ = writeln!(anstream::stderr(), "no todo mentions {text:?}");
-            } else {
-                list(&found, out)?;
-            }
-            if found.is_empty() {
-                return Ok(Outcome::NothingFound);
-            }
-        }
-        Command::Completions { shell } => {
-            let mut cli = Cli::command();
-            let name = cli.get_name().to_owned();
-            clap_complete::generate(shell, &mut cli, name, out);
-        }
-        Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
-    }
-    Ok(Outcome::Done)
-}
-
-/// The todos `ids` name, with those read from stdin in place of `-`:
-/// numbers and ULIDs separated by spaces or lines.
-fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
-    let mut refs = Vec::with_capacity(ids.len());
-    for id in ids {
-        match id {
-            Named::Todo(r) => refs.push(*r),
-            Named::Stdin => {
-                let mut text = String::new();
-                io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|e| Failure::Usage(format!("cannot read todo ids from stdin: {e}")))?;
-                let before = refs.len();
-                // Each id takes two bytes at least, with what separates it.
-                refs.reserve(text.len() / 2);
-                for word in text.split_whitespace() {
-                    refs.push(args::parse_ref(word).map_err(Failure::Usage)?);
-                }
-                if refs.len() == before {
-                    return Err(Failure::Usage("no todo ids on stdin".into()));
-                }
-            }
-        }
-    }
-    Ok(refs)
-}
-
-/// Which todos were completed, in a few words however many there were.
-fn completed(done: &[Todo]) -> String {
-    match done {
-        [todo] => format!("todo #{} was completed", todo.id),
-        few if few.len() <= 5 => {
-            let numbers: Vec<String> = few.iter().map(|t| format!("#{}", t.id)).collect();
-            format!("todos {} were completed", numbers.join(", "))
-        }
-        many => format!("{} todos were completed", many.len()),
-    }
-}
-
-fn describe_done(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
-    // In pieces rather than through one format string: `done -` may print
-    // a hundred thousand of these.
-    write!(out, "Done #{}: ", todo.id)?;
-    out.write_all(render::visible(todo.title.as_str()).as_bytes())?;
-    if !todo.description.is_empty() {
-        out.write_all(b" (")?;
-        out.write_all(render::visible(&todo.description).as_bytes())?;
-        out.write_all(b")")?;
-    }
-    out.write_all(b"\n")
 }
