@@ -106,7 +106,7 @@ fn derive_template() -> Derived {
         );
     }
     for (path, contents) in [
-        ("cargo-generate.toml", settings::config(&package, &verbatim)),
+        ("cargo-generate.toml", settings::config(&verbatim)),
         (settings::HOOK_FILE, settings::pre_hook(&package)),
     ] {
         let clash = template.insert(path.to_owned(), contents.into_bytes());
@@ -164,15 +164,18 @@ fn template_is_derived_from_the_project() {
 fn rendered_under_the_project_name_the_template_is_the_project() {
     let derived = derived();
     let scratch = tempfile::tempdir().unwrap();
-    // The project's own authors, where a new project takes the environment's.
-    let authors = derived
-        .package
-        .authors
-        .as_ref()
-        .map(|a| format!("authors={a}"));
+    // The project's own authors and description, where a new project takes
+    // the environment's and a default.
+    let defines: Vec<String> = [
+        ("authors", &derived.package.authors),
+        ("description", &derived.package.description),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some(format!("{key}={}", value.as_ref()?)))
+    .collect();
     let generated = Generation {
         name: &derived.package.name,
-        defines: &authors.iter().map(String::as_str).collect::<Vec<_>>(),
+        defines: &defines.iter().map(String::as_str).collect::<Vec<_>>(),
         env: &[("USER", "someone")],
     }
     .run(checkout(), scratch.path())
@@ -318,7 +321,7 @@ fn names_that_cannot_name_the_crate_are_refused() {
 }
 
 #[test]
-fn blank_authors_fall_back_to_the_project_developers() {
+fn blank_authors_and_no_description_fall_back_to_words_for_any_project() {
     let scratch = tempfile::tempdir().unwrap();
     let generated = Generation {
         name: OTHER_NAME,
@@ -331,6 +334,8 @@ fn blank_authors_fall_back_to_the_project_developers() {
     let cargo_toml = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
     let fallback = format!("authors = [\"The {OTHER_NAME} developers\"]");
     assert!(cargo_toml.contains(&fallback), "{cargo_toml}");
+    let description = format!("description = \"{}\"", settings::DEFAULT_DESCRIPTION);
+    assert!(cargo_toml.contains(&description), "{cargo_toml}");
 }
 
 #[test]

@@ -2,17 +2,19 @@
 
 use jiff::Timestamp;
 
-use crate::domain::{Entry, Title, Todo, TodoRef, UnknownTodos, UnreadableTodo};
-use crate::ports::{Clock, StoreError, TodoStore, UlidSource};
+use crate::domain::{Entry, ListFull, Needle, Ref, Title, Todo, Unknown, Unreadable};
+use crate::ports::{Clock, Store, StoreError, UlidSource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Unknown(#[from] UnknownTodos),
+    Unknown(#[from] Unknown),
     #[error(transparent)]
-    Unreadable(#[from] UnreadableTodo),
+    Unreadable(#[from] Unreadable),
+    #[error(transparent)]
+    Full(#[from] ListFull),
 }
 
 pub struct App<S, C, U> {
@@ -21,7 +23,7 @@ pub struct App<S, C, U> {
     ulids: U,
 }
 
-impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
+impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     pub fn new(store: S, clock: C, ulids: U) -> Self {
         Self {
             store,
@@ -36,10 +38,16 @@ impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     pub fn add(&self, title: Title, description: String) -> Result<Todo, AppError> {
-        let now = self.clock.now();
+        let created_at = self.clock.now();
         self.store.update(|list| {
-            let ulid = self.ulids.next_ulid(list.next_id());
-            Ok(list.add(title, description, ulid, now))
+            let todo = list.add(|id| Todo {
+                id,
+                ulid: self.ulids.next_ulid(id),
+                title,
+                description,
+                created_at,
+            })?;
+            Ok(todo)
         })
     }
 
@@ -49,16 +57,19 @@ impl<S: TodoStore, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     /// Completes and removes the named todos, all or none.
-    pub fn done(&self, refs: &[TodoRef]) -> Result<Vec<Todo>, AppError> {
+    pub fn done(&self, refs: &[Ref]) -> Result<Vec<Todo>, AppError> {
         self.store.update(|list| {
-            let removed = list.complete(refs)?;
+            let removed = list.remove(refs)?;
             // Read before saving: a todo that cannot be shown is not removed.
-            Ok(removed.iter().map(Entry::todo).collect::<Result<_, _>>()?)
+            Ok(S::Entry::read_all(&removed)?)
         })
     }
 
     /// Todos mentioning `text` in title or description, newest first.
     pub fn find(&self, text: &str) -> Result<Vec<Todo>, AppError> {
-        Ok(self.store.read(|list| list.find(text))??)
+        let needle = Needle::new(text);
+        Ok(self
+            .store
+            .read(|list| list.find(&needle, Todo::mentions))??)
     }
 }

@@ -2,10 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use jiff::Timestamp;
 
-use {{crate_name}}::adapters::cli::{self, Cli};
+use {{crate_name}}::adapters::cli;
 use {{crate_name}}::adapters::json_file::JsonFileStore;
 use {{crate_name}}::adapters::time::{DerivedUlids, PinnedClock, RandomUlids, SystemClock};
 use {{crate_name}}::app::App;
@@ -15,7 +14,18 @@ use {{crate_name}}::ports::{Clock, UlidSource};
 const PIN_TIME_VAR: &str = "{{project-name | shouty_snake_case}}_NOW";
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Past a file-size limit (`ulimit -f`), a write then fails with an error
+    // that is reported, and its temporary file removed, instead of the
+    // process being killed mid-save.
+    #[cfg(unix)]
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let (clock, ulids): (Box<dyn Clock>, Box<dyn UlidSource>) = match std::env::var(PIN_TIME_VAR) {
         Err(_) => (Box::new(SystemClock), Box::new(RandomUlids)),
         Ok(raw) => match raw.parse::<Timestamp>() {
@@ -27,10 +37,8 @@ fn main() -> ExitCode {
         },
     };
     let store = JsonFileStore::new(cli.file, cli.lock_timeout);
-    cli::run(
-        cli.command,
-        cli.json,
-        cli.color,
-        &App::new(store, clock, ulids),
-    )
+    let app = App::new(store, clock, ulids);
+    cli::run(cli.json, cli.color, |view, out| {
+        cli::commands::execute(cli.command, view, &app, out)
+    })
 }

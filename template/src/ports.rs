@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use crate::domain::{Entry, TodoId, TodoList};
+use crate::domain::{Entry, Id, List, Record};
 
 /// Why a store could not do its work. The message names the place and the cause.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,21 +25,21 @@ pub enum StoreErrorKind {
     Busy,
 }
 
-/// Where the list lives. A unit of work: callers never load and save themselves.
-pub trait TodoStore {
-    /// How this store holds a todo until it is read.
-    type Entry: Entry;
+/// Where a list of `R` lives. A unit of work: callers never load and save themselves.
+pub trait Store<R: Record> {
+    /// How this store holds a record until it is read.
+    type Entry: Entry<Record = R>;
 
     /// Runs `f` on one consistent snapshot of the list. MUST NOT wait for writers.
     /// A store that holds nothing yet reads as an empty list.
-    fn read<T>(&self, f: impl FnOnce(&TodoList<Self::Entry>) -> T) -> Result<T, StoreError>;
+    fn read<T>(&self, f: impl FnOnce(&List<Self::Entry>) -> T) -> Result<T, StoreError>;
 
     /// Runs `f` on the latest list while no other `update` can run, then
     /// persists the list as `f` left it. If `f` fails, nothing is persisted.
     /// If persisting fails, the stored list MUST be the one `f` was given.
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList<Self::Entry>) -> Result<T, E>,
+        f: impl FnOnce(&mut List<Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
 }
 
@@ -48,11 +48,11 @@ pub trait Clock {
     fn now(&self) -> Timestamp;
 }
 
-/// Permanent identities for new todos.
+/// Permanent identities for new records.
 pub trait UlidSource {
-    /// A ULID for the todo about to get `id`. `id` lets a deterministic source
-    /// stay unique across processes; a random source ignores it.
-    fn next_ulid(&self, id: TodoId) -> Ulid;
+    /// A ULID for the record about to get `id`. `id` lets a deterministic
+    /// source stay unique across processes; a random source ignores it.
+    fn next_ulid(&self, id: Id) -> Ulid;
 }
 
 impl<T: Clock + ?Sized> Clock for Box<T> {
@@ -62,7 +62,7 @@ impl<T: Clock + ?Sized> Clock for Box<T> {
 }
 
 impl<T: UlidSource + ?Sized> UlidSource for Box<T> {
-    fn next_ulid(&self, id: TodoId) -> Ulid {
+    fn next_ulid(&self, id: Id) -> Ulid {
         (**self).next_ulid(id)
     }
 }

@@ -11,12 +11,14 @@ use {{crate_name}}::adapters::cli::render;
 use {{crate_name}}::adapters::json_file::JsonFileStore;
 use {{crate_name}}::adapters::time::{DerivedUlids, PinnedClock};
 use {{crate_name}}::app::App;
-use {{crate_name}}::domain::{Title, Todo, TodoId, TodoRef};
+use {{crate_name}}::domain::{Id, Ref, Title, Todo};
 use {{crate_name}}::ports::UlidSource;
 
 const NOW: &str = "2026-11-22T14:40:23Z";
 
-fn app_on(path: &Path) -> App<JsonFileStore, PinnedClock, DerivedUlids> {
+type TodoApp = App<JsonFileStore<Todo>, PinnedClock, DerivedUlids>;
+
+fn app_on(path: &Path) -> TodoApp {
     let now: Timestamp = NOW.parse().unwrap();
     App::new(
         JsonFileStore::new(path, Duration::from_secs(1)),
@@ -25,7 +27,7 @@ fn app_on(path: &Path) -> App<JsonFileStore, PinnedClock, DerivedUlids> {
     )
 }
 
-fn add(app: &App<JsonFileStore, PinnedClock, DerivedUlids>, title: &str, description: &str) {
+fn add(app: &TodoApp, title: &str, description: &str) {
     app.add(Title::new(title).unwrap(), description.into())
         .unwrap();
 }
@@ -39,7 +41,7 @@ fn file_format() {
     add(&app, "Pay rent", "");
     add(&app, "Quote \"this\" \\ that", "line one\nline two\ttabbed");
     add(&app, "Купить 牛乳 🥛", "\u{1b}[31mred\u{1b}[0m");
-    app.done(&[TodoRef::Id(TodoId(2))]).unwrap();
+    app.done(&[Ref::Id(Id(2))]).unwrap();
     insta::assert_snapshot!(std::fs::read_to_string(&path).unwrap());
 }
 
@@ -86,8 +88,8 @@ fn sample() -> Vec<Todo> {
     ]
     .into_iter()
     .map(|(id, title, description, created_at)| Todo {
-        id: TodoId(id),
-        ulid: DerivedUlids(now).next_ulid(TodoId(id)),
+        id: Id(id),
+        ulid: DerivedUlids(now).next_ulid(Id(id)),
         title: Title::new(title).unwrap(),
         description: description.into(),
         created_at: created_at.parse().unwrap(),

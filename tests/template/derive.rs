@@ -18,6 +18,8 @@ const ROOT_ONLY: &[&str] = &[
     ".ci/",
     "tests/template.rs",
     "tests/template/",
+    // my-todo's comparison with its peers; `benches/` times a project's own code.
+    "bench/",
 ];
 
 /// Lines from a comment starting `BEGIN root-only` to one starting
@@ -117,9 +119,8 @@ pub struct Names {
     package: String,
     /// As the project spells each, and the Liquid expression that replaces it.
     spellings: Vec<(String, String)>,
-    /// The name as man pages spell it, `-` escaped as `\-` (which trycmd
-    /// shows as `/-`): on a line holding one, the description and authors
-    /// are escaped the same way.
+    /// The name as man pages spell it, `-` escaped as `\-`: in a file
+    /// holding it, the description and authors are escaped the same way.
     roff: Vec<(String, &'static str)>,
     /// The description and authors, and their placeholders.
     values: Vec<(String, &'static str)>,
@@ -143,7 +144,6 @@ impl Names {
             (name.to_owned(), "project-name".to_owned()),
             // clap_complete's bash functions: `_my__todo`
             (name.replace('-', "__"), replace("__")),
-            (name.replace('-', "/-"), replace("/-")),
             (name.replace('-', "\\-"), replace("\\-")),
             (
                 snake.to_ascii_uppercase(),
@@ -158,10 +158,7 @@ impl Names {
             seen.push(spelling.clone());
             first
         });
-        let roff = vec![
-            (name.replace('-', "/-"), "/-"),
-            (name.replace('-', "\\-"), "\\-"),
-        ];
+        let roff = vec![(name.replace('-', "\\-"), "\\-")];
         let roff = roff
             .into_iter()
             .filter(|(spelling, _)| spelling != name)
@@ -225,21 +222,23 @@ impl Names {
     /// `text` as a Liquid template that renders back to `text` when the
     /// placeholders take the project's own values.
     pub fn template_text(&self, text: &str) -> String {
+        // In a man page, where the name is spelled as roff spells it, every
+        // `-` of the description and authors is escaped too.
+        let escape = self
+            .roff
+            .iter()
+            .find(|(spelling, _)| text.contains(spelling.as_str()))
+            .map(|(_, escape)| *escape);
+        let mut spellings = self.spellings.clone();
+        for (value, placeholder) in &self.values {
+            let expression = match escape {
+                Some(escape) => format!("{placeholder} | replace: \"-\", \"{escape}\""),
+                None => placeholder.to_string(),
+            };
+            spellings.push((value.clone(), expression));
+        }
         let mut pieces: Vec<Piece> = Vec::new();
         for line in text.split_inclusive('\n') {
-            let escape = self
-                .roff
-                .iter()
-                .find(|(spelling, _)| line.contains(spelling.as_str()))
-                .map(|(_, escape)| *escape);
-            let mut spellings = self.spellings.clone();
-            for (value, placeholder) in &self.values {
-                let expression = match escape {
-                    Some(escape) => format!("{placeholder} | replace: \"-\", \"{escape}\""),
-                    None => placeholder.to_string(),
-                };
-                spellings.push((value.clone(), expression));
-            }
             for piece in split(line, &spellings) {
                 match (pieces.last_mut(), piece) {
                     (Some(Piece::Text(before)), Piece::Text(text)) => before.push_str(&text),

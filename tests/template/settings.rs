@@ -100,13 +100,16 @@ fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A new project's description until its author gives one: true of any
+/// project made from the template, whatever it comes to keep.
+pub const DEFAULT_DESCRIPTION: &str = "A command-line tool that keeps its list safe in a JSON file";
+
 /// `template/cargo-generate.toml`.
-pub fn config(package: &Package, verbatim: &[String]) -> String {
+pub fn config(verbatim: &[String]) -> String {
     let exclude: String = verbatim
         .iter()
         .map(|path| format!("    {},\n", quoted(&format!("/{}", glob_literal(path)))))
         .collect();
-    let description = package.description.as_deref().unwrap_or_default();
     format!(
         r#"# What `cargo generate` asks, and what it leaves as it is. Derived from the
 # project by `TEMPLATE=overwrite cargo test --test template`: change
@@ -125,7 +128,7 @@ default = {description}
 [hooks]
 pre = ["{HOOK_FILE}"]
 "#,
-        description = quoted(description),
+        description = quoted(DEFAULT_DESCRIPTION),
     )
 }
 

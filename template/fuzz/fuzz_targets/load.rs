@@ -5,21 +5,25 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use {{crate_name}}::adapters::json_file::format::{self, Checks};
-use {{crate_name}}::domain::Entry;
+use {{crate_name}}::adapters::json_file::{self, Checks, Document};
+use {{crate_name}}::domain::{Entry, Needle, Todo};
+
+/// The record the fuzzer feeds the store.
+type Item = Todo;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(doc) = format::parse("todo.json", data.to_vec(), Checks::Shape) {
+    if let Ok(doc) = json_file::parse::<Item>("list.json", data.to_vec(), Checks::Shape) {
         let _ = doc.list.recent(usize::MAX);
-        let _ = doc.list.find("a");
+        let _ = doc.list.find(&Needle::new("a"), |_, _| true);
     }
-    let Ok(doc) = format::parse("todo.json", data.to_vec(), Checks::All) else {
+    let Ok(doc) = json_file::parse::<Item>("list.json", data.to_vec(), Checks::All) else {
         return;
     };
     let mut written = Vec::new();
-    format::render(&doc, &mut written).expect("rendering to memory cannot fail");
-    let again = format::parse("todo.json", written, Checks::All).expect("a written list opens");
-    let ids = |doc: &format::Document| -> Vec<_> {
+    json_file::render(&doc, &mut written).expect("rendering to memory cannot fail");
+    let again =
+        json_file::parse::<Item>("list.json", written, Checks::All).expect("a written list opens");
+    let ids = |doc: &Document<Item>| -> Vec<_> {
         doc.list
             .entries()
             .iter()
@@ -28,10 +32,10 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_eq!(ids(&again), ids(&doc));
     assert_eq!(again.list.next_id(), doc.list.next_id());
-    if let Ok(todos) = doc.list.recent(usize::MAX) {
+    if let Ok(records) = doc.list.recent(usize::MAX) {
         assert_eq!(
             again.list.recent(usize::MAX).expect("it read before"),
-            todos
+            records
         );
     }
 });

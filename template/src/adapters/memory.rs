@@ -2,24 +2,32 @@
 
 use std::cell::RefCell;
 
-use crate::domain::{Todo, TodoList};
-use crate::ports::{StoreError, TodoStore};
+use crate::domain::{List, Record};
+use crate::ports::{Store, StoreError};
 
-#[derive(Debug, Default)]
-pub struct MemoryStore {
-    list: RefCell<TodoList>,
+#[derive(Debug)]
+pub struct MemoryStore<R> {
+    list: RefCell<List<R>>,
 }
 
-impl TodoStore for MemoryStore {
-    type Entry = Todo;
+impl<R> Default for MemoryStore<R> {
+    fn default() -> Self {
+        Self {
+            list: RefCell::new(List::default()),
+        }
+    }
+}
 
-    fn read<T>(&self, f: impl FnOnce(&TodoList) -> T) -> Result<T, StoreError> {
+impl<R: Record> Store<R> for MemoryStore<R> {
+    type Entry = R;
+
+    fn read<T>(&self, f: impl FnOnce(&List<R>) -> T) -> Result<T, StoreError> {
         Ok(f(&self.list.borrow()))
     }
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList) -> Result<T, E>,
+        f: impl FnOnce(&mut List<R>) -> Result<T, E>,
     ) -> Result<T, E> {
         // Work on a copy so that a failing `f` leaves no trace.
         let mut draft = self.list.borrow().clone();

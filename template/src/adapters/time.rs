@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use crate::domain::TodoId;
+use crate::domain::Id;
 use crate::ports::{Clock, UlidSource};
 
 /// The system clock, to the second: todo times are for people, and the
@@ -20,7 +20,7 @@ impl Clock for SystemClock {
 pub struct RandomUlids;
 
 impl UlidSource for RandomUlids {
-    fn next_ulid(&self, _id: TodoId) -> Ulid {
+    fn next_ulid(&self, _id: Id) -> Ulid {
         Ulid::new()
     }
 }
@@ -39,7 +39,7 @@ impl Clock for PinnedClock {
 pub struct DerivedUlids(pub Timestamp);
 
 impl UlidSource for DerivedUlids {
-    fn next_ulid(&self, id: TodoId) -> Ulid {
+    fn next_ulid(&self, id: Id) -> Ulid {
         let millis = u64::try_from(self.0.as_millisecond()).unwrap_or(0);
         Ulid::from_parts(millis, u128::from(id.0))
     }

@@ -1,70 +1,51 @@
-use jiff::Timestamp;
+//! The rules of a list of records, whatever the record: numbers handed out
+//! once, identities unique, the newest found first, removal all or nothing.
+
+use std::collections::{HashMap, HashSet};
+
 use ulid::Ulid;
 
-use super::{Needle, Title, Todo, TodoId, TodoRef};
+use super::{Entry, Id, Needle, Record, Ref, Unreadable};
 
 /// Ids stay below 2^53 so that every JSON reader, JavaScript included, reads them exactly.
 const MAX_ID: u64 = (1 << 53) - 1;
+/// The next id of a list that has handed out `MAX_ID`: still exact in JSON.
+const EXHAUSTED: u64 = MAX_ID + 1;
 
-/// A todo as a store holds it: its number and identity at hand, the rest
-/// read only when asked for, so that a long list costs little to open.
-pub trait Entry: From<Todo> {
-    fn id(&self) -> TodoId;
-    fn ulid(&self) -> Ulid;
-    /// The whole todo; fails if what was stored turns out not to be one.
-    fn todo(&self) -> Result<Todo, UnreadableTodo>;
-    /// A quick check, for each of `entries`, that may wrongly say yes but
-    /// never wrongly no: could this todo mention `needle`? A store that can
-    /// search its text faster than todo by todo says so here.
-    fn may_mention(entries: &[Self], needle: &Needle) -> Vec<bool> {
-        let _ = needle;
-        vec![true; entries.len()]
-    }
-}
-
-impl Entry for Todo {
-    fn id(&self) -> TodoId {
-        self.id
-    }
-
-    fn ulid(&self) -> Ulid {
-        self.ulid
-    }
-
-    fn todo(&self) -> Result<Todo, UnreadableTodo> {
-        Ok(self.clone())
-    }
-}
-
-/// A stored todo that cannot be read back; the message says where and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct UnreadableTodo(pub String);
-
-/// The todos, in the order they were added, and the next id to hand out.
+/// The records, in the order they were added, and the next id to hand out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TodoList<E = Todo> {
-    next_id: TodoId,
+pub struct List<E> {
+    next_id: Id,
     entries: Vec<E>,
 }
 
 /// A stored list that breaks a rule no list made by these functions can break.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidList {
-    #[error("two todos share the id {0}")]
-    DuplicateId(TodoId),
-    #[error("two todos share the ULID {0}")]
-    DuplicateUlid(Ulid),
+    #[error("the id {0} belongs to more than one {1}")]
+    DuplicateId(Id, &'static str),
+    #[error("the ULID {0} belongs to more than one {1}")]
+    DuplicateUlid(Ulid, &'static str),
     #[error("the id {0} is out of range (1 to {MAX_ID})")]
     IdOutOfRange(u64),
+    #[error("\"next_id\" {0} is out of range (1 to {EXHAUSTED})")]
+    NextIdOutOfRange(u64),
 }
 
-/// The references `complete` could not match; nothing was completed.
+/// The list has handed out every number a record can have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no todo with id {}", list_refs(.0))]
-pub struct UnknownTodos(pub Vec<TodoRef>);
+#[error("the list has used every number up to {MAX_ID}, so no {0} can be added")]
+pub struct ListFull(pub &'static str);
 
-fn list_refs(refs: &[TodoRef]) -> String {
+/// The references `remove` could not match; nothing was removed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no {noun} with id {}", list_refs(.refs))]
+pub struct Unknown {
+    pub noun: &'static str,
+    pub refs: Vec<Ref>,
+}
+
+fn list_refs(refs: &[Ref]) -> String {
     let names: Vec<String> = refs.iter().map(ToString::to_string).collect();
     names.join(", ")
 }
@@ -73,7 +54,7 @@ fn list_refs(refs: &[TodoRef]) -> String {
 /// ids and ULIDs are usually increasing already, and then nothing is
 /// collected or sorted.
 fn first_repeat<E, T: Ord + Copy>(entries: &[E], key: impl Fn(&E) -> T) -> Option<T> {
-    if entries.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+    if is_increasing(entries, &key) {
         return None;
     }
     let mut values: Vec<T> = entries.iter().map(key).collect();
@@ -81,19 +62,24 @@ fn first_repeat<E, T: Ord + Copy>(entries: &[E], key: impl Fn(&E) -> T) -> Optio
     values.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
-impl<E> Default for TodoList<E> {
+fn is_increasing<E, T: Ord>(entries: &[E], key: impl Fn(&E) -> T) -> bool {
+    entries.windows(2).all(|w| key(&w[0]) < key(&w[1]))
+}
+
+impl<E> Default for List<E> {
     fn default() -> Self {
         Self {
-            next_id: TodoId(1),
+            next_id: Id(1),
             entries: Vec::new(),
         }
     }
 }
 
-impl<E: Entry> TodoList<E> {
+impl<E: Entry> List<E> {
     /// Rebuilds a stored list, checking what a hand edit could have broken.
     /// A `next_id` at or below an existing id is raised, so ids are never reused.
     pub fn from_parts(next_id: u64, entries: Vec<E>) -> Result<Self, InvalidList> {
+        let noun = E::Record::NOUN;
         if let Some(bad) = entries
             .iter()
             .map(|e| e.id().0)
@@ -102,59 +88,61 @@ impl<E: Entry> TodoList<E> {
             return Err(InvalidList::IdOutOfRange(bad));
         }
         if let Some(id) = first_repeat(&entries, E::id) {
-            return Err(InvalidList::DuplicateId(id));
+            return Err(InvalidList::DuplicateId(id, noun));
         }
         if let Some(ulid) = first_repeat(&entries, E::ulid) {
-            return Err(InvalidList::DuplicateUlid(ulid));
+            return Err(InvalidList::DuplicateUlid(ulid, noun));
         }
-        if next_id > MAX_ID {
-            return Err(InvalidList::IdOutOfRange(next_id));
+        if next_id > EXHAUSTED {
+            return Err(InvalidList::NextIdOutOfRange(next_id));
         }
         let highest = entries.iter().map(|e| e.id().0).max().unwrap_or(0);
         Ok(Self {
-            next_id: TodoId(next_id.max(highest + 1)),
+            next_id: Id(next_id.max(highest + 1)),
             entries,
         })
     }
 
-    /// The id the next added todo will get.
-    pub fn next_id(&self) -> TodoId {
+    /// The id the next added record will get.
+    pub fn next_id(&self) -> Id {
         self.next_id
     }
 
-    /// Every todo as stored, oldest first.
+    /// Every record as stored, oldest first.
     pub fn entries(&self) -> &[E] {
         &self.entries
     }
 
-    pub fn add(
-        &mut self,
-        title: Title,
-        description: String,
-        ulid: Ulid,
-        created_at: Timestamp,
-    ) -> Todo {
-        let todo = Todo {
-            id: self.next_id,
-            ulid,
-            title,
-            description,
-            created_at,
-        };
-        self.next_id = TodoId(self.next_id.0 + 1);
-        self.entries.push(E::from(todo.clone()));
-        todo
+    /// Adds the record that `make` makes with the next id, unless every id
+    /// has been handed out.
+    pub fn add(&mut self, make: impl FnOnce(Id) -> E::Record) -> Result<E::Record, ListFull> {
+        if self.next_id.0 > MAX_ID {
+            return Err(ListFull(E::Record::NOUN));
+        }
+        let record = make(self.next_id);
+        debug_assert_eq!(Record::id(&record), self.next_id, "a record takes its id");
+        self.next_id = Id(self.next_id.0 + 1);
+        self.entries.push(E::from(record.clone()));
+        Ok(record)
     }
 
-    /// The `count` most recently added todos, newest first.
-    pub fn recent(&self, count: usize) -> Result<Vec<Todo>, UnreadableTodo> {
-        self.entries.iter().rev().take(count).map(E::todo).collect()
+    /// The `count` most recently added records, newest first.
+    pub fn recent(&self, count: usize) -> Result<Vec<E::Record>, Unreadable> {
+        let newest = &self.entries[self.entries.len().saturating_sub(count)..];
+        let mut records = E::read_all(newest)?;
+        records.reverse();
+        Ok(records)
     }
 
-    /// Todos whose title or description contains `text`, ignoring case, newest first.
-    pub fn find(&self, text: &str) -> Result<Vec<Todo>, UnreadableTodo> {
-        let needle = Needle::new(text);
-        let candidates = E::may_mention(&self.entries, &needle);
+    /// The records for which `mentions` finds `needle`, newest first. Only
+    /// records whose stored text may hold the needle are read, so `mentions`
+    /// must look for it in what the record stores, ignoring case.
+    pub fn find(
+        &self,
+        needle: &Needle,
+        mentions: impl Fn(&E::Record, &Needle) -> bool,
+    ) -> Result<Vec<E::Record>, Unreadable> {
+        let candidates = E::may_mention(&self.entries, needle);
         let mut found = Vec::new();
         for (entry, _) in self
             .entries
@@ -163,58 +151,120 @@ impl<E: Entry> TodoList<E> {
             .rev()
             .filter(|(_, c)| *c)
         {
-            let todo = entry.todo()?;
-            if todo.mentions(&needle) {
-                found.push(todo);
+            let record = entry.read()?;
+            if mentions(&record, needle) {
+                found.push(record);
             }
         }
         Ok(found)
     }
 
-    /// Removes the named todos, all or none: if any reference matches nothing,
-    /// the list is left as it was. Returns the removed entries, oldest first.
-    pub fn complete(&mut self, refs: &[TodoRef]) -> Result<Vec<E>, UnknownTodos> {
-        let mut positions = Vec::with_capacity(refs.len());
+    /// Removes the named records, all or none: if any reference matches
+    /// nothing, the list is left as it was. Returns the removed entries,
+    /// oldest first. Takes time in proportion to the list and the
+    /// references, however many.
+    pub fn remove(&mut self, refs: &[Ref]) -> Result<Vec<E>, Unknown> {
+        let positions = Positions::of(&self.entries, refs.len());
+        let mut chosen = vec![false; self.entries.len()];
         let mut unknown = Vec::new();
+        let mut reported = HashSet::new();
         for r in refs {
-            match self
-                .entries
-                .iter()
-                .position(|e| r.matches(e.id(), e.ulid()))
-            {
-                Some(p) if !positions.contains(&p) => positions.push(p),
-                Some(_) => {}
-                None => unknown.push(*r),
+            match positions.find(&self.entries, r) {
+                Some(p) => chosen[p] = true,
+                None if reported.insert(*r) => unknown.push(*r),
+                None => {}
             }
         }
         if !unknown.is_empty() {
-            return Err(UnknownTodos(unknown));
+            return Err(Unknown {
+                noun: E::Record::NOUN,
+                refs: unknown,
+            });
         }
-        let mut index = 0;
-        let removed = self
-            .entries
-            .extract_if(.., |_| {
-                index += 1;
-                positions.contains(&(index - 1))
-            })
-            .collect();
+        let count = chosen.iter().filter(|&&c| c).count();
+        if count == self.entries.len() {
+            return Ok(std::mem::take(&mut self.entries));
+        }
+        let mut removed = Vec::with_capacity(count);
+        let mut chosen = chosen.into_iter();
+        removed.extend(
+            self.entries
+                .extract_if(.., |_| chosen.next().unwrap_or(false)),
+        );
         Ok(removed)
+    }
+}
+
+/// Where the records are, for finding many references in one list: a scan
+/// per reference for a few; for more, a search by halves where ids and
+/// ULIDs are in order, as in a list kept in creation order, or an index.
+enum Positions {
+    Scan,
+    Sorted { ids: bool, ulids: bool },
+    Index(HashMap<Ref, usize>),
+}
+
+impl Positions {
+    /// More references than this are not looked up one scan each.
+    const SCANNED: usize = 8;
+
+    fn of<E: Entry>(entries: &[E], refs: usize) -> Self {
+        if refs <= Self::SCANNED {
+            return Self::Scan;
+        }
+        let ids = is_increasing(entries, E::id);
+        let ulids = is_increasing(entries, E::ulid);
+        if ids && ulids {
+            return Self::Sorted { ids, ulids };
+        }
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(p, e)| (Ref::Id(e.id()), p));
+        let by_ulid = entries
+            .iter()
+            .enumerate()
+            .map(|(p, e)| (Ref::Ulid(e.ulid()), p));
+        Self::Index(by_id.chain(by_ulid).collect())
+    }
+
+    fn find<E: Entry>(&self, entries: &[E], r: &Ref) -> Option<usize> {
+        match (self, r) {
+            (Self::Scan, r) => entries.iter().position(|e| r.matches(e.id(), e.ulid())),
+            (Self::Sorted { ids: true, .. }, Ref::Id(id)) => {
+                entries.binary_search_by_key(id, E::id).ok()
+            }
+            (Self::Sorted { ulids: true, .. }, Ref::Ulid(ulid)) => {
+                entries.binary_search_by_key(ulid, E::ulid).ok()
+            }
+            (Self::Sorted { .. }, r) => entries.iter().position(|e| r.matches(e.id(), e.ulid())),
+            (Self::Index(index), r) => index.get(r).copied(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use jiff::Timestamp;
 
-    fn list_of(titles: &[&str]) -> TodoList {
-        let mut list = TodoList::default();
+    use super::*;
+    use crate::domain::{Title, Todo};
+
+    fn todo(id: Id, title: &str, ulid: Ulid) -> Todo {
+        Todo {
+            id,
+            ulid,
+            title: Title::new(title).unwrap(),
+            description: format!("about {title}"),
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn list_of(titles: &[&str]) -> List<Todo> {
+        let mut list = List::default();
         for (n, title) in titles.iter().enumerate() {
-            list.add(
-                Title::new(title).unwrap(),
-                format!("about {title}"),
-                Ulid::from_parts(1, n as u128),
-                Timestamp::UNIX_EPOCH,
-            );
+            list.add(|id| todo(id, title, Ulid::from_parts(1, n as u128)))
+                .unwrap();
         }
         list
     }
@@ -223,17 +273,20 @@ mod tests {
         todos.iter().map(|t| t.title.as_str()).collect()
     }
 
+    fn ids(ids: impl IntoIterator<Item = u64>) -> Vec<Ref> {
+        ids.into_iter().map(|id| Ref::Id(Id(id))).collect()
+    }
+
+    fn find(list: &List<Todo>, text: &str) -> Vec<Todo> {
+        list.find(&Needle::new(text), Todo::mentions).unwrap()
+    }
+
     #[test]
     fn add_hands_out_increasing_ids() {
         let mut list = list_of(&["a", "b"]);
-        let todo: Todo = list.add(
-            Title::new("c").unwrap(),
-            String::new(),
-            Ulid::nil(),
-            Timestamp::UNIX_EPOCH,
-        );
-        assert_eq!(todo.id, TodoId(3));
-        assert_eq!(list.next_id(), TodoId(4));
+        let added = list.add(|id| todo(id, "c", Ulid::nil())).unwrap();
+        assert_eq!(added.id, Id(3));
+        assert_eq!(list.next_id(), Id(4));
     }
 
     #[test]
@@ -246,74 +299,121 @@ mod tests {
     #[test]
     fn find_ignores_case_across_unicode() {
         let list = list_of(&["Купить МОЛОКО", "Straße fegen", "Call Bob"]);
-        assert_eq!(titles(&list.find("молоко").unwrap()), ["Купить МОЛОКО"]);
-        assert_eq!(titles(&list.find("STRASSE").unwrap()).len(), 0);
-        assert_eq!(titles(&list.find("straße").unwrap()), ["Straße fegen"]);
+        assert_eq!(titles(&find(&list, "молоко")), ["Купить МОЛОКО"]);
+        assert_eq!(titles(&find(&list, "STRASSE")).len(), 0);
+        assert_eq!(titles(&find(&list, "straße")), ["Straße fegen"]);
         assert_eq!(
-            titles(&list.find("ABOUT").unwrap()),
+            titles(&find(&list, "ABOUT")),
             ["Call Bob", "Straße fegen", "Купить МОЛОКО"]
         );
     }
 
     #[test]
-    fn complete_removes_and_never_reuses_ids() {
+    fn remove_takes_out_and_never_reuses_ids() {
         let mut list = list_of(&["a", "b", "c"]);
-        let done = list.complete(&[TodoRef::Id(TodoId(3))]).unwrap();
+        let done = list.remove(&ids([3])).unwrap();
         assert_eq!(titles(&done), ["c"]);
-        assert_eq!(list.next_id(), TodoId(4));
+        assert_eq!(list.next_id(), Id(4));
     }
 
     #[test]
-    fn complete_is_all_or_nothing() {
+    fn remove_is_all_or_nothing() {
         let mut list = list_of(&["a", "b"]);
         let before = list.clone();
-        let err = list
-            .complete(&[TodoRef::Id(TodoId(1)), TodoRef::Id(TodoId(9))])
-            .unwrap_err();
-        assert_eq!(err, UnknownTodos(vec![TodoRef::Id(TodoId(9))]));
+        let err = list.remove(&ids([1, 9])).unwrap_err();
+        assert_eq!(err.refs, ids([9]));
+        assert_eq!(err.to_string(), "no todo with id 9");
         assert_eq!(list, before);
     }
 
     #[test]
-    fn complete_accepts_ulids_and_repeats() {
+    fn remove_accepts_ulids_and_repeats() {
         let mut list = list_of(&["a", "b"]);
         let ulid = list.entries()[0].ulid;
-        let done = list
-            .complete(&[TodoRef::Ulid(ulid), TodoRef::Id(TodoId(1))])
-            .unwrap();
+        let done = list.remove(&[Ref::Ulid(ulid), Ref::Id(Id(1))]).unwrap();
         assert_eq!(titles(&done), ["a"]);
         assert_eq!(titles(&list.recent(5).unwrap()), ["b"]);
     }
 
     #[test]
+    fn remove_names_each_unknown_reference_once() {
+        let mut list = list_of(&["a"]);
+        let err = list.remove(&ids([7, 1, 7, 8, 7])).unwrap_err();
+        assert_eq!(err.to_string(), "no todo with id 7, 8");
+    }
+
+    #[test]
+    fn remove_finds_many_references_in_any_order_of_the_list() {
+        let names: Vec<String> = (0..50).map(|n| n.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let in_order = list_of(&names);
+        // The same list with its ULIDs out of order, as a hand edit may leave it.
+        let mut shuffled = in_order.entries().to_vec();
+        shuffled.swap(0, 49);
+        shuffled
+            .iter_mut()
+            .for_each(|t| t.ulid = Ulid::from_parts(2, 99 - t.id.0 as u128));
+        let shuffled = List::from_parts(51, shuffled).unwrap();
+        for mut list in [in_order, shuffled] {
+            let ulid = list.entries().iter().find(|t| t.id == Id(4)).unwrap().ulid;
+            let mut refs = ids((10..=40).rev());
+            refs.push(Ref::Ulid(ulid));
+            let mut done: Vec<u64> = list.remove(&refs).unwrap().iter().map(|t| t.id.0).collect();
+            done.sort_unstable();
+            let expected: Vec<u64> = [4].into_iter().chain(10..=40).collect();
+            assert_eq!(done, expected);
+            assert_eq!(list.entries().len(), 50 - 32);
+            let err = list.remove(&ids(1..=20)).unwrap_err();
+            assert_eq!(
+                err.refs,
+                ids([4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+            );
+        }
+    }
+
+    #[test]
+    fn the_last_number_is_handed_out_and_then_adding_stops() {
+        let mut list = List::<Todo>::from_parts(MAX_ID, Vec::new()).unwrap();
+        let add = |list: &mut List<Todo>| list.add(|id| todo(id, "one more", Ulid::nil()));
+        assert_eq!(add(&mut list).unwrap().id, Id(MAX_ID));
+        assert_eq!(list.next_id(), Id(EXHAUSTED));
+        // What was written back opens again, and refuses to add.
+        let mut again = List::from_parts(EXHAUSTED, list.entries().to_vec()).unwrap();
+        assert_eq!(add(&mut again), Err(ListFull("todo")));
+        assert_eq!(again, list);
+    }
+
+    #[test]
     fn from_parts_raises_a_stale_next_id() {
         let todos = list_of(&["a", "b"]).entries().to_vec();
-        assert_eq!(TodoList::from_parts(1, todos).unwrap().next_id(), TodoId(3));
+        assert_eq!(List::from_parts(1, todos).unwrap().next_id(), Id(3));
     }
 
     #[test]
     fn from_parts_rejects_duplicates_and_bad_ids() {
         let mut todos = list_of(&["a", "b"]).entries().to_vec();
-        todos[1].id = TodoId(1);
+        todos[1].id = Id(1);
         assert_eq!(
-            TodoList::from_parts(3, todos.clone()),
-            Err(InvalidList::DuplicateId(TodoId(1)))
+            List::from_parts(3, todos.clone()),
+            Err(InvalidList::DuplicateId(Id(1), "todo"))
         );
-        todos[1].id = TodoId(2);
+        todos[1].id = Id(2);
         todos[1].ulid = todos[0].ulid;
         assert!(matches!(
-            TodoList::from_parts(3, todos.clone()),
-            Err(InvalidList::DuplicateUlid(_))
+            List::from_parts(3, todos.clone()),
+            Err(InvalidList::DuplicateUlid(..))
         ));
         todos[1].ulid = Ulid::nil();
-        todos[1].id = TodoId(0);
+        todos[1].id = Id(0);
         assert_eq!(
-            TodoList::from_parts(3, todos),
+            List::from_parts(3, todos),
             Err(InvalidList::IdOutOfRange(0))
         );
-        assert_eq!(
-            TodoList::<Todo>::from_parts(1 << 60, Vec::new()),
-            Err(InvalidList::IdOutOfRange(1 << 60))
-        );
+        for next_id in [1 << 60, EXHAUSTED + 1] {
+            assert_eq!(
+                List::<Todo>::from_parts(next_id, Vec::new()),
+                Err(InvalidList::NextIdOutOfRange(next_id))
+            );
+        }
     }
 }

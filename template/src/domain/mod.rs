@@ -1,11 +1,17 @@
-//! The rules of a todo list. Pure: no files, no clock, no command line.
+//! The rules. Pure: no files, no clock, no command line.
+//!
+//! `record` and `list` hold for any record: a short number to type, a ULID
+//! for good, a list that never reuses a number. `todo` and `title` are the
+//! todo list's own rules; another CLI puts its record beside them.
 
 mod list;
-mod reference;
+mod record;
+mod search;
 mod title;
 mod todo;
 
-pub use list::{Entry, InvalidList, TodoList, UnknownTodos, UnreadableTodo};
-pub use reference::{InvalidReference, TodoRef};
+pub use list::{InvalidList, List, ListFull, Unknown};
+pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};
+pub use search::Needle;
 pub use title::{BlankTitle, Title};
-pub use todo::{Needle, Todo, TodoId};
+pub use todo::Todo;

@@ -1,6 +1,8 @@
 use std::fmt;
 
-/// A todo's title: trimmed, never blank.
+use unicode_width::UnicodeWidthChar;
+
+/// A todo's title: trimmed, never blank, and never only characters that show nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Title(String);
 
@@ -11,7 +13,7 @@ pub struct BlankTitle;
 impl Title {
     pub fn new(raw: &str) -> Result<Self, BlankTitle> {
         let trimmed = raw.trim();
-        if trimmed.is_empty() {
+        if trimmed.chars().all(shows_nothing) {
             return Err(BlankTitle);
         }
         Ok(Self(trimmed.to_owned()))
@@ -20,6 +22,17 @@ impl Title {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Spaces, characters of no width (joiners, marks, byte order marks), and
+/// the blank letters and patterns that take a column but draw nothing.
+fn shows_nothing(c: char) -> bool {
+    c.is_whitespace()
+        || c.width() == Some(0)
+        || matches!(
+            c,
+            '\u{115F}' | '\u{1160}' | '\u{2800}' | '\u{3164}' | '\u{FFA0}'
+        )
 }
 
 impl fmt::Display for Title {
@@ -46,8 +59,26 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_beside_visible_ones_are_kept() {
+        assert_eq!(
+            Title::new("\u{200B}milk\u{2800}").unwrap().as_str(),
+            "\u{200B}milk\u{2800}"
+        );
+        assert!(Title::new("\u{1b}").is_ok(), "shown escaped, so not blank");
+    }
+
+    #[test]
     fn rejects_empty_and_blank() {
-        for raw in ["", " ", "\t\n", "\u{3000}"] {
+        for raw in [
+            "",
+            " ",
+            "\t\n",
+            "\u{3000}",
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{2800}",
+            " \u{200B}\u{2060}\u{FE0F}\u{3164} ",
+        ] {
             assert_eq!(Title::new(raw), Err(BlankTitle), "{raw:?}");
         }
     }

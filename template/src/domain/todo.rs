@@ -1,126 +1,33 @@
-use std::fmt;
-
 use jiff::Timestamp;
-use memchr::memmem::Finder;
 use ulid::Ulid;
 
-use super::Title;
-
-/// The short number people type. Never reused within a list, even after `done`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TodoId(pub u64);
-
-impl fmt::Display for TodoId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use super::{Id, Needle, Record, Title};
 
 /// One thing to do. `ulid` is its permanent identity; `id` is for typing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Todo {
-    pub id: TodoId,
+    pub id: Id,
     pub ulid: Ulid,
     pub title: Title,
     pub description: String,
     pub created_at: Timestamp,
 }
 
+impl Record for Todo {
+    const NOUN: &'static str = "todo";
+
+    fn id(&self) -> Id {
+        self.id
+    }
+
+    fn ulid(&self) -> Ulid {
+        self.ulid
+    }
+}
+
 impl Todo {
     /// Whether the title or description contains `needle`.
-    pub(super) fn mentions(&self, needle: &Needle) -> bool {
+    pub fn mentions(&self, needle: &Needle) -> bool {
         needle.found_in(self.title.as_str()) || needle.found_in(&self.description)
-    }
-}
-
-/// Text to look for, ignoring case in every alphabet.
-#[derive(Debug, Clone)]
-pub struct Needle {
-    lowercase: String,
-    finder: Finder<'static>,
-}
-
-/// How much text `ascii_matches` folds to lowercase at a time.
-const CHUNK: usize = 64 * 1024;
-
-impl Needle {
-    pub fn new(text: &str) -> Self {
-        let lowercase = text.to_lowercase();
-        let finder = Finder::new(lowercase.as_bytes()).into_owned();
-        Self { lowercase, finder }
-    }
-
-    /// Where the needle occurs in `text`, ignoring ASCII case, found by
-    /// folding a chunk at a time and searching it: the offset of every
-    /// match, overlapping ones included. `None` for an empty needle, or one
-    /// beyond ASCII, where this cannot narrow a search down.
-    pub fn ascii_matches(&self, text: &[u8]) -> Option<Vec<usize>> {
-        let needle = self.lowercase.as_bytes();
-        if needle.is_empty() || !needle.is_ascii() {
-            return None;
-        }
-        let (bytes, mut matches, mut folded) = (text, Vec::new(), Vec::new());
-        for start in (0..bytes.len()).step_by(CHUNK) {
-            // Each chunk overlaps the next by the needle's length, less one.
-            let end = bytes
-                .len()
-                .min(start + CHUNK + needle.len().saturating_sub(1));
-            folded.clear();
-            folded.extend_from_slice(&bytes[start..end]);
-            folded.make_ascii_lowercase();
-            let mut from = 0;
-            while let Some(found) = self.finder.find(&folded[from..]) {
-                let at = from + found;
-                if at >= CHUNK {
-                    break;
-                }
-                matches.push(start + at);
-                from = at + 1;
-            }
-        }
-        Some(matches)
-    }
-
-    pub fn found_in(&self, haystack: &str) -> bool {
-        if haystack.is_ascii() {
-            return self
-                .finder
-                .find(haystack.to_ascii_lowercase().as_bytes())
-                .is_some();
-        }
-        haystack.to_lowercase().contains(&self.lowercase)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_needle_is_found_ignoring_case_in_ascii_and_beyond() {
-        let found = |needle: &str, haystack: &str| Needle::new(needle).found_in(haystack);
-        assert!(found("milk", "Buy MILK today"));
-        assert!(found("MILK", "milk"));
-        assert!(found("", "anything"));
-        assert!(!found("milk", "Buy mil"));
-        assert!(!found("milk", "mmm ilk"));
-        assert!(found("молоко", "Купить МОЛОКО"));
-        assert!(found("straße", "Straße"));
-        // KELVIN SIGN lowercases to an ASCII k: the Unicode path finds it.
-        assert!(found("km", "5 \u{212A}m run"));
-    }
-
-    #[test]
-    fn ascii_matches_are_all_found_across_chunks_and_overlapping() {
-        let mut text = "x".repeat(CHUNK - 2);
-        text.push_str("AbAbAb and ABAB");
-        let needle = Needle::new("abab");
-        let expected = [CHUNK - 2, CHUNK, CHUNK + 9];
-        assert_eq!(
-            needle.ascii_matches(text.as_bytes()),
-            Some(expected.to_vec())
-        );
-        assert_eq!(Needle::new("молоко").ascii_matches(text.as_bytes()), None);
-        assert_eq!(Needle::new("").ascii_matches(b"ab"), None);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{ColorChoice, Parser, Subcommand};
 use clap_complete::Shell;
 
-use crate::domain::{Title, TodoRef};
+use crate::domain::{Record, Ref, Title, Todo};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -99,16 +99,18 @@ pub enum Command {
     #[command(
         long_about = "Complete todos, removing them from the list.\n\n\
             All or nothing: if any id is unknown, nothing is completed. \
-            Each removed todo is printed, so a mistake can be added back.",
+            Each removed todo is printed, so a mistake can be added back. \
+            With -, the ids are read from stdin, as many as there are.",
         after_help = "Examples:\n  \
             $ {{project-name}} done 1\n  \
             $ {{project-name}} done 2 3\n  \
-            $ {{project-name}} done 01KDVDNAZ8V3RS3DTR98H6BCFN"
+            $ {{project-name}} done 01KDVDNAZ8V3RS3DTR98H6BCFN\n  \
+            $ seq 1 100 | {{project-name}} done -"
     )]
     Done {
-        /// The todos' numbers (as `show` prints them) or ULIDs
-        #[arg(required = true, value_parser = parse_ref, allow_negative_numbers = true)]
-        ids: Vec<TodoRef>,
+        /// The todos' numbers (as `show` prints them) or ULIDs; - reads them from stdin
+        #[arg(required = true, value_parser = parse_named, allow_negative_numbers = true)]
+        ids: Vec<Named>,
     },
     /// Find todos whose title or description contains TEXT, ignoring case
     #[command(
@@ -150,9 +152,29 @@ fn parse_count(raw: &str) -> Result<usize, String> {
     }
 }
 
-fn parse_ref(raw: &str) -> Result<TodoRef, String> {
-    raw.parse()
-        .map_err(|e: crate::domain::InvalidReference| e.to_string())
+/// A todo named on the command line, or `-` for those named on stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Todo(Ref),
+    Stdin,
+}
+
+fn parse_named(raw: &str) -> Result<Named, String> {
+    match raw {
+        "-" => Ok(Named::Stdin),
+        raw => parse_ref(raw).map(Named::Todo),
+    }
+}
+
+/// A todo's number or ULID, or what is wrong with it.
+pub fn parse_ref(raw: &str) -> Result<Ref, String> {
+    raw.parse().map_err(|e: crate::domain::InvalidReference| {
+        let noun = Todo::NOUN;
+        format!(
+            "`{}` is not a {noun} id: give its number (like 3) or its 26-character ULID",
+            e.0
+        )
+    })
 }
 
 fn parse_seconds(raw: &str) -> Result<Duration, String> {

@@ -1,41 +1,77 @@
-//! The driving adapter: runs a parsed command line against the use cases,
-//! prints the result, and turns failures into messages and exit codes.
+//! The driving adapter: parses the command line, runs a command, prints
+//! the result, and turns failures into messages and exit codes.
+//!
+//! - `args.rs`: the commands and flags, declared for clap.
+//! - `commands.rs`: what each command does and says.
+//! - `render.rs`: how a todo looks, in a table and in JSON.
+//! - `table.rs` and this file know no record: tables, safe text, output,
+//!   errors and exit codes.
 
 mod args;
+pub mod commands;
 pub mod render;
+pub mod table;
 
+use std::ffi::OsString;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Color, Style};
-use clap::{ColorChoice, CommandFactory};
+use clap::{ColorChoice, Parser};
 
-pub use args::{Cli, Command};
-
-use crate::app::{App, AppError};
-use crate::domain::Todo;
-use crate::ports::{Clock, StoreErrorKind, TodoStore, UlidSource};
+pub use args::{Cli, Command, Named};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
     pub const NOT_FOUND: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const DATA: u8 = 65;
+    /// The result could not be printed; a change was saved all the same.
+    pub const OUTPUT: u8 = 73;
     pub const IO: u8 = 74;
     pub const TEMPORARY: u8 = 75;
 }
 
-enum Outcome {
+pub enum Outcome {
     Done,
+    /// A change was saved; says which, in case it cannot be printed.
+    Saved(String),
     NothingFound,
 }
 
-/// Runs `command` and reports how it went on stdout and stderr.
-pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
-    command: Command,
+/// The command line, parsed, or clap's report of what is wrong with it. A
+/// report quotes the arguments, so where they hold control characters it
+/// is made from a copy of them with those characters escaped: an argument
+/// cannot drive the terminal that shows the error.
+pub fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let error = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    let escaped: Vec<OsString> = args
+        .iter()
+        .map(|arg| OsString::from(table::visible(&arg.to_string_lossy()).as_ref()))
+        .collect();
+    if escaped == args {
+        error.exit()
+    }
+    match Cli::try_parse_from(&escaped) {
+        Err(shown) => shown.exit(),
+        // Escaping made the arguments valid: say what was wrong, plainly.
+        Ok(_) => {
+            eprint!("{}", table::visible_lines(&error.render().to_string()));
+            Err(ExitCode::from(exit::USAGE))
+        }
+    }
+}
+
+/// Runs a command with `execute`, its output set up for `json` and
+/// `color`, and reports how it went on stdout and stderr.
+pub fn run(
     json: bool,
     color: ColorChoice,
-    app: &App<S, C, U>,
+    execute: impl FnOnce(View, &mut dyn Write) -> Result<Outcome, Failure>,
 ) -> ExitCode {
     // Settles NO_COLOR, CLICOLOR_FORCE and terminals for both streams at once.
     match color {
@@ -62,22 +98,46 @@ pub fn run<S: TodoStore, C: Clock, U: UlidSource>(
         width,
         colored,
     };
-    match execute(command, view, app, &mut out).and_then(|o| Ok((o, out.flush()?))) {
-        Ok((Outcome::Done, ())) => ExitCode::SUCCESS,
-        Ok((Outcome::NothingFound, ())) => ExitCode::from(exit::NOT_FOUND),
-        Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Output(e)) => fail(exit::IO, &format!("cannot write output: {e}"), None),
-        Err(Failure::App(e)) => report(&e),
+    let outcome = execute(view, &mut out).and_then(|outcome| {
+        let saved = match &outcome {
+            Outcome::Saved(saved) => Some(saved.as_str()),
+            _ => None,
+        };
+        out.flush().map_err(|e| Failure::output(e, saved))?;
+        Ok(outcome)
+    });
+    match outcome {
+        Ok(Outcome::Done | Outcome::Saved(_)) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingFound) => ExitCode::from(exit::NOT_FOUND),
+        // The reader went away on purpose, as `| head` does.
+        Err(Failure::Output { error, .. }) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Output { error, saved: None }) => {
+            fail(exit::IO, &format!("cannot write output: {error}"), None)
+        }
+        Err(Failure::Output {
+            error,
+            saved: Some(saved),
+        }) => fail(
+            exit::OUTPUT,
+            &format!("{saved}, but the output could not be written: {error}"),
+            Some(
+                "the change is saved, and running the command again would repeat it; `{{project-name}} show` shows the list",
+            ),
+        ),
+        Err(Failure::Report { code, message, tip }) => fail(code, &message, tip.as_deref()),
+        Err(Failure::Usage(message)) => fail(exit::USAGE, &message, None),
     }
 }
 
 /// How results are shown.
 #[derive(Clone, Copy)]
-struct View {
-    json: bool,
+pub struct View {
+    pub json: bool,
     /// The terminal's width, when there is a terminal.
-    width: Option<usize>,
-    colored: bool,
+    pub width: Option<usize>,
+    pub colored: bool,
 }
 
 const ERROR: Style = Style::new()
@@ -87,140 +147,45 @@ const TIP: Style = Style::new()
     .bold()
     .fg_color(Some(Color::Ansi(AnsiColor::Green)));
 
-/// Prints `error: ...` and an optional `tip: ...` to stderr.
+/// Prints `error: ...` and an optional `tip: ...` to stderr. Messages name
+/// files and quote arguments, so control characters are shown escaped.
 pub fn fail(code: u8, message: &str, tip: Option<&str>) -> ExitCode {
     let mut err = anstream::stderr().lock();
     // Nothing useful is left to do if stderr itself is gone.
-    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {message}");
+    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {}", table::visible(message));
     if let Some(tip) = tip {
-        let _ = writeln!(err, "{TIP}tip:{TIP:#} {tip}");
+        let _ = writeln!(err, "{TIP}tip:{TIP:#} {}", table::visible(tip));
     }
     ExitCode::from(code)
 }
 
-fn report(error: &AppError) -> ExitCode {
-    match error {
-        AppError::Unknown(_) => fail(
-            exit::NOT_FOUND,
-            &format!("{error}; nothing was changed"),
-            Some("run `{{project-name}} show` to see the ids"),
-        ),
-        AppError::Unreadable(e) => fail(
-            exit::DATA,
-            &e.to_string(),
-            Some("fix the todo in an editor; {{project-name}} never writes over what it cannot read"),
-        ),
-        AppError::Store(e) => {
-            let code = match e.kind {
-                StoreErrorKind::Unusable => exit::DATA,
-                StoreErrorKind::Io => exit::IO,
-                StoreErrorKind::Busy => exit::TEMPORARY,
-            };
-            fail(code, &e.message, e.tip.as_deref())
+pub enum Failure {
+    /// What a use case or the list said went wrong, as a message and an exit code.
+    Report {
+        code: u8,
+        message: String,
+        tip: Option<String>,
+    },
+    /// Arguments that clap could not check, like ids read from stdin.
+    Usage(String),
+    /// Printing failed, after the change named by `saved`, if any, was saved.
+    Output {
+        error: io::Error,
+        saved: Option<String>,
+    },
+}
+
+impl Failure {
+    pub fn output(error: io::Error, saved: Option<&str>) -> Self {
+        Self::Output {
+            error,
+            saved: saved.map(str::to_owned),
         }
-    }
-}
-
-enum Failure {
-    App(AppError),
-    Output(io::Error),
-}
-
-impl From<AppError> for Failure {
-    fn from(e: AppError) -> Self {
-        Self::App(e)
     }
 }
 
 impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Self::Output(e)
+    fn from(error: io::Error) -> Self {
+        Self::output(error, None)
     }
-}
-
-fn execute<S: TodoStore, C: Clock, U: UlidSource>(
-    command: Command,
-    view: View,
-    app: &App<S, C, U>,
-    out: &mut impl Write,
-) -> Result<Outcome, Failure> {
-    let list = |todos: &[Todo], out: &mut _| match view.json {
-        true => render::json(todos, out),
-        false => {
-            let layout = render::Layout {
-                now: app.now(),
-                max_width: view.width,
-                colored: view.colored,
-            };
-            render::table(todos, &layout, out)
-        }
-    };
-    match command {
-        Command::Add { title, description } => {
-            let todo = app.add(title, description.unwrap_or_default())?;
-            if view.json {
-                render::json(std::slice::from_ref(&todo), out)?;
-            } else {
-                writeln!(
-                    out,
-                    "Added #{}: {}",
-                    todo.id,
-                    render::visible(todo.title.as_str())
-                )?;
-            }
-        }
-        Command::Show { count } => {
-            let todos = app.show(count)?;
-            if todos.is_empty() && !view.json {
-                writeln!(
-                    out,
-                    "No todos yet. Add one with: {{project-name}} add \"Buy milk\" \"2 liters\""
-                )?;
-            } else {
-                list(&todos, out)?;
-            }
-        }
-        Command::Done { ids } => {
-            let done = app.done(&ids)?;
-            if view.json {
-                render::json(&done, out)?;
-            } else {
-                for todo in &done {
-                    describe_done(todo, out)?;
-                }
-            }
-        }
-        Command::Find { text } => {
-            let found = app.find(&text)?;
-            if found.is_empty() && !view.json {
-                // Like grep: nothing on stdout, exit 1; a word for people on stderr.
-                let _ = writeln!(anstream::stderr(), "no todo mentions {text:?}");
-            } else {
-                list(&found, out)?;
-            }
-            if found.is_empty() {
-                return Ok(Outcome::NothingFound);
-            }
-        }
-        Command::Completions { shell } => {
-            let mut cli = Cli::command();
-            let name = cli.get_name().to_owned();
-            clap_complete::generate(shell, &mut cli, name, out);
-        }
-        Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
-    }
-    Ok(Outcome::Done)
-}
-
-fn describe_done(todo: &Todo, out: &mut impl Write) -> io::Result<()> {
-    write!(
-        out,
-        "Done #{}: {}",
-        todo.id,
-        render::visible(todo.title.as_str())
-    )?;
-    if !todo.description.is_empty() {
-        write!(out, " ({})", render::visible(&todo.description))?;
-    }
-    writeln!(out)
 }

@@ -1,41 +1,14 @@
-//! How todos look: an aligned table for people, JSON for scripts.
+//! How todos look: a table for people, JSON for scripts.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use anstyle::{Effects, Style};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Unit};
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::table::{self, BOLD, Column, DIM, Frame};
 use crate::domain::Todo;
-
-const DIM: Style = Style::new().effects(Effects::DIMMED);
-const BOLD: Style = Style::new().effects(Effects::BOLD);
-const HEADER: Style = Style::new().effects(Effects::UNDERLINE);
-
-/// `text` with control characters shown escaped (`\n`, `\u{1b}`), so a todo
-/// can never move the cursor, recolor, or retitle the terminal it is shown on.
-pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    Cow::Owned(shown)
-}
-
-/// Control characters, and the bidirectional overrides that reorder what follows them.
-fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
 
 /// How long ago `then` was, as people say it: "just now", "5 minutes ago".
 pub fn age(then: Timestamp, now: Timestamp) -> String {
@@ -62,15 +35,7 @@ pub fn age(then: Timestamp, now: Timestamp) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
-/// The cells of one row, as shown.
-struct Row<'a> {
-    id: String,
-    title: Cow<'a, str>,
-    description: Cow<'a, str>,
-    age: String,
-}
-
-/// How a table is laid out.
+/// How a table of todos is laid out.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
     /// The time ages are counted to.
@@ -81,92 +46,32 @@ pub struct Layout {
     pub colored: bool,
 }
 
-/// Columns aligned by display width, so CJK and emoji line up. With a
-/// `max_width`, descriptions and then titles are cut short with an ellipsis to fit.
-pub fn table(todos: &[Todo], layout: &Layout, out: &mut impl Write) -> io::Result<()> {
-    let now = layout.now;
-    let [dim, bold, header_style] = match layout.colored {
-        true => [DIM, BOLD, HEADER],
-        false => [Style::new(); 3],
+/// Number, title, description and age. To fit a terminal, descriptions and
+/// then titles are cut short with an ellipsis.
+pub fn table(todos: &[Todo], layout: &Layout, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+    let columns = [
+        Column::new("ID", todos.iter().map(|t| t.id.to_string().into()))
+            .right()
+            .styled(DIM),
+        Column::new("TITLE", todos.iter().map(|t| t.title.as_str().into()))
+            .cut_to(12)
+            .styled(BOLD),
+        Column::new(
+            "DESCRIPTION",
+            todos.iter().map(|t| Cow::from(&t.description)),
+        )
+        .cut_to(11),
+        Column::new(
+            "AGE",
+            todos.iter().map(|t| age(t.created_at, layout.now).into()),
+        )
+        .styled(DIM),
+    ];
+    let frame = Frame {
+        max_width: layout.max_width,
+        colored: layout.colored,
     };
-    let rows: Vec<Row> = todos
-        .iter()
-        .map(|t| Row {
-            id: t.id.to_string(),
-            title: visible(t.title.as_str()),
-            description: visible(&t.description),
-            age: age(t.created_at, now),
-        })
-        .collect();
-    let widest = |header: &str, cell: fn(&Row) -> usize| {
-        rows.iter().map(cell).fold(header.width(), usize::max)
-    };
-    let id_width = widest("ID", |r| r.id.len());
-    let mut title_width = widest("TITLE", |r| r.title.width());
-    let mut description_width = widest("DESCRIPTION", |r| r.description.width());
-    let age_width = widest("AGE", |r| r.age.len());
-    if let Some(max) = layout.max_width {
-        let fixed = id_width + age_width + 3 * GAP.len();
-        let mut excess = (fixed + title_width + description_width).saturating_sub(max);
-        for (width, least) in [(&mut description_width, 11), (&mut title_width, 12)] {
-            let cut = excess.min(width.saturating_sub(least));
-            *width -= cut;
-            excess -= cut;
-        }
-    }
-
-    let header = |name: &str| format!("{header_style}{name}{header_style:#}");
-    write!(out, "{}{}{GAP}", spaces(id_width - 2), header("ID"))?;
-    write!(out, "{}{}{GAP}", header("TITLE"), spaces(title_width - 5))?;
-    write!(
-        out,
-        "{}{}{GAP}",
-        header("DESCRIPTION"),
-        spaces(description_width - 11)
-    )?;
-    writeln!(out, "{}", header("AGE"))?;
-    for row in &rows {
-        let title = fit(&row.title, title_width);
-        let description = fit(&row.description, description_width);
-        write!(out, "{dim}{:>id_width$}{dim:#}{GAP}", row.id)?;
-        write!(
-            out,
-            "{bold}{title}{bold:#}{}",
-            spaces(title_width - title.width())
-        )?;
-        write!(out, "{GAP}{}{GAP}", pad(&description, description_width))?;
-        writeln!(out, "{dim}{}{dim:#}", row.age)?;
-    }
-    Ok(())
-}
-
-const GAP: &str = "  ";
-
-fn spaces(count: usize) -> String {
-    " ".repeat(count)
-}
-
-fn pad(text: &str, width: usize) -> String {
-    format!("{text}{}", spaces(width.saturating_sub(text.width())))
-}
-
-/// `text` cut to `width` columns, ending in an ellipsis when cut.
-fn fit(text: &str, width: usize) -> Cow<'_, str> {
-    if text.width() <= width {
-        return Cow::Borrowed(text);
-    }
-    let mut kept = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        kept.push(c);
-        used += w;
-    }
-    kept.push('…');
-    Cow::Owned(kept)
+    table::table(&columns, &frame, out)
 }
 
 #[derive(Serialize)]
@@ -179,7 +84,7 @@ struct TodoJson<'a> {
 }
 
 /// The exact todos, control characters and all, as a JSON array.
-pub fn json(todos: &[Todo], out: &mut impl Write) -> io::Result<()> {
+pub fn json(todos: &[Todo], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     let items: Vec<TodoJson> = todos
         .iter()
         .map(|t| TodoJson {
@@ -197,14 +102,7 @@ pub fn json(todos: &[Todo], out: &mut impl Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn visible_escapes_controls_and_keeps_the_rest() {
-        assert_eq!(visible("plain Ünïcödé 🥛"), "plain Ünïcödé 🥛");
-        assert_eq!(visible("a\nb\tc"), "a\\nb\\tc");
-        assert_eq!(visible("\u{1b}]0;pwned\u{7}"), "\\u{1b}]0;pwned\\u{7}");
-        assert_eq!(visible("\u{9b}2J \u{202e}txt"), "\\u{9b}2J \\u{202e}txt");
-    }
+    use crate::adapters::cli::table::columns;
 
     #[test]
     fn age_reads_as_people_say_it() {
@@ -221,10 +119,40 @@ mod tests {
         assert_eq!(ago("2024-11-22T14:40:23Z"), "2 years ago");
     }
 
+    /// The anniversary dinner that once crashed `show` in an 80-column terminal.
     #[test]
-    fn fit_cuts_by_display_width() {
-        assert_eq!(fit("short", 10), "short");
-        assert_eq!(fit("a longer title", 8), "a longe…");
-        assert_eq!(fit("牛乳を買う", 6), "牛乳…");
+    fn a_title_with_a_variation_selector_fits_a_narrow_terminal() {
+        let now: Timestamp = "2026-11-22T14:40:23Z".parse().unwrap();
+        let todo = |title: &str| Todo {
+            id: crate::domain::Id(1),
+            ulid: ulid::Ulid::nil(),
+            title: crate::domain::Title::new(title).unwrap(),
+            description: String::new(),
+            created_at: now,
+        };
+        let todos = [todo(
+            "Plan anniversary dinner ❤\u{fe0f} book the table at Luigi's and order flowers for Anna",
+        )];
+        for max_width in 0..100 {
+            let lines = table_lines(&todos, now, Some(max_width));
+            for line in &lines {
+                assert!(columns(line) <= max_width.max(39), "{max_width}: {line:?}");
+            }
+        }
+    }
+
+    fn table_lines(todos: &[Todo], now: Timestamp, max_width: Option<usize>) -> Vec<String> {
+        let layout = Layout {
+            now,
+            max_width,
+            colored: false,
+        };
+        let mut out = Vec::new();
+        table(todos, &layout, &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
     }
 }

@@ -1,6 +1,9 @@
-//! The file-system steps a safe rewrite needs: follow links, lock, read, replace.
+//! The file-system steps a safe rewrite needs: follow links, check what is
+//! there, lock, read, replace, and keep the list its owner's.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::fs::{self, File, Metadata, OpenOptions, TryLockError};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -10,12 +13,15 @@ use std::time::{Duration, Instant};
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// Follows symbolic links to the file they name, so a linked list is updated
-/// in place and the link stays a link. The target need not exist yet.
+/// in place and the link stays a link. The target need not exist yet. A
+/// link is followed only where the kernel's `protected_symlinks` would
+/// follow it, whether or not the system turns that protection on.
 pub fn follow_links(path: &Path) -> io::Result<PathBuf> {
     let mut current = path.to_path_buf();
     for _ in 0..40 {
         match fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
+                may_follow(&current, &meta)?;
                 let target = fs::read_link(&current)?;
                 current = match current.parent() {
                     Some(dir) => dir.join(target),
@@ -30,10 +36,114 @@ pub fn follow_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
+/// In a directory that is sticky and writable by all, like /tmp, only links
+/// made by this user or by the directory's owner are followed: another
+/// user's link there could point a command run by root at any file.
+#[cfg(unix)]
+fn may_follow(link: &Path, meta: &Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+
+    let dir = fs::metadata(dir_of(link))?;
+    let shared = dir.mode() & 0o1002 == 0o1002;
+    let me = rustix::process::geteuid().as_raw();
+    if !shared || meta.uid() == me || meta.uid() == dir.uid() {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "{} is a link made by another user (uid {}) in a directory shared by all; \
+             {{project-name}} does not follow it, as the kernel's protected_symlinks would not",
+            link.display(),
+            meta.uid()
+        ),
+    ))
+}
+
+#[cfg(not(unix))]
+fn may_follow(_link: &Path, _meta: &Metadata) -> io::Result<()> {
+    Ok(())
+}
+
+/// Something other than a plain file, where a list or its lock should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAFile {
+    Directory,
+    Link,
+    Fifo,
+    Socket,
+    Device,
+    Other,
+}
+
+impl fmt::Display for NotAFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Directory => "a directory",
+            Self::Link => "a symbolic link",
+            Self::Fifo => "a FIFO",
+            Self::Socket => "a socket",
+            Self::Device => "a device",
+            Self::Other => "not a plain file",
+        })
+    }
+}
+
+impl NotAFile {
+    /// What `meta` describes, unless it is a plain file.
+    fn of(meta: &Metadata) -> Option<Self> {
+        let kind = meta.file_type();
+        if kind.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                return Some(Self::Fifo);
+            }
+            if kind.is_socket() {
+                return Some(Self::Socket);
+            }
+            if kind.is_char_device() || kind.is_block_device() {
+                return Some(Self::Device);
+            }
+        }
+        Some(match () {
+            () if kind.is_dir() => Self::Directory,
+            () if kind.is_symlink() => Self::Link,
+            () => Self::Other,
+        })
+    }
+}
+
+/// What stands at `path`, itself and not where a link leads, if it is not a
+/// plain file; nothing if it is one or is missing.
+pub fn not_a_file(path: &Path) -> io::Result<Option<NotAFile>> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) => Ok(NotAFile::of(&meta)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens `options` at `path` without following a link there and without
+/// waiting: a FIFO opens at once, to be refused, instead of blocking.
+fn open_plainly(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
+        options.custom_flags(flags.bits() as i32);
+    }
+    options.open(path)
+}
+
 /// What reading found.
 pub enum Contents {
     Missing,
-    Directory,
+    NotAFile(NotAFile),
     TooLarge(u64),
     Bytes(Bytes),
 }
@@ -64,16 +174,21 @@ impl AsRef<[u8]> for Bytes {
 /// Files at least this large are read into huge pages.
 const LARGE: u64 = 4 << 20;
 
+/// Reads the plain file at `path`; anything else is only named.
 pub fn read(path: &Path) -> io::Result<Contents> {
-    let file = match File::open(path) {
+    // A FIFO would block the reader, and a device could answer anything.
+    if let Some(kind) = not_a_file(path)? {
+        return Ok(Contents::NotAFile(kind));
+    }
+    let file = match open_plainly(OpenOptions::new().read(true), path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::Missing),
-        Err(e) if e.kind() == io::ErrorKind::IsADirectory => return Ok(Contents::Directory),
         Err(e) => return Err(e),
     };
+    // What was checked by name may have been swapped since: check what is open.
     let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Ok(Contents::Directory);
+    if let Some(kind) = NotAFile::of(&meta) {
+        return Ok(Contents::NotAFile(kind));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Ok(Contents::TooLarge(meta.len()));
@@ -153,29 +268,78 @@ fn contents(bytes: Vec<u8>) -> Contents {
     }
 }
 
+/// Who the files {{project-name}} makes beside a list belong to: the list's owner,
+/// or for a list not made yet, its directory's. So a list changed or begun
+/// by root (`sudo {{project-name}} add`) stays its owner's.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner {
+    #[cfg(unix)]
+    uid: u32,
+    #[cfg(unix)]
+    gid: u32,
+}
+
+impl Owner {
+    pub fn of(target: &Path) -> Option<Self> {
+        let meta = fs::metadata(target)
+            .or_else(|_| fs::metadata(dir_of(target)))
+            .ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Self {
+                uid: meta.uid(),
+                gid: meta.gid(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Some(Self {})
+        }
+    }
+
+    /// Gives `file` to this owner, or at least to its group, as far as this
+    /// process may; where it may not, the file stays this process's.
+    fn give(self, file: &File) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::fchown;
+            if fchown(file, Some(self.uid), Some(self.gid)).is_err() {
+                let _ = fchown(file, None, Some(self.gid));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = file;
+    }
+}
+
+/// The name of a file beside `target`: `.` + its name + `suffix`.
+fn beside(target: &Path, suffix: &str) -> OsString {
+    let mut name = OsString::from(".");
+    name.push(target.file_name().unwrap_or_default());
+    name.push(suffix);
+    name
+}
+
 /// The lock file beside `target`. It is never replaced or removed, so every
 /// process locks the same inode; `target` itself is swapped by each rename.
 pub fn lock_path(target: &Path) -> PathBuf {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    target.with_file_name(format!(".{name}.lock"))
+    target.with_file_name(beside(target, ".lock"))
 }
 
 pub enum LockFailure {
     Busy,
+    NotAFile(NotAFile),
     Io(io::Error),
 }
 
 /// Takes the exclusive lock, waiting up to `wait`. The lock is held until the
 /// returned file is dropped, and the OS drops it when the process dies.
-pub fn lock(lock_path: &Path, wait: Duration) -> Result<File, LockFailure> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(lock_path)
-        .map_err(LockFailure::Io)?;
-    let deadline = Instant::now() + wait;
+pub fn lock(lock_path: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
+    let file = open_lock(lock_path, owner)?;
+    // A wait too long to add to the clock is a wait without end.
+    let deadline = Instant::now().checked_add(wait);
     let mut pause = Duration::from_millis(1);
     loop {
         match file.try_lock() {
@@ -183,34 +347,79 @@ pub fn lock(lock_path: &Path, wait: Duration) -> Result<File, LockFailure> {
             Err(TryLockError::Error(e)) => return Err(LockFailure::Io(e)),
             Err(TryLockError::WouldBlock) => {
                 let now = Instant::now();
-                if now >= deadline {
+                let left = deadline.map_or(pause, |d| d.saturating_duration_since(now));
+                if left.is_zero() {
                     return Err(LockFailure::Busy);
                 }
-                thread::sleep(pause.min(deadline - now));
+                thread::sleep(pause.min(left));
                 pause = (pause * 2).min(Duration::from_millis(50));
             }
         }
     }
 }
 
-fn temp_prefix(target: &Path) -> String {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    format!(".{name}.")
+/// Opens the lock file, making it if it is missing. Read access is enough to
+/// lock, so a lock file made by another user (root, say) locks no one out.
+/// A link is never followed: a lock that leads to the list itself would be
+/// swapped away by every rename.
+fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
+    loop {
+        let opened = open_plainly(OpenOptions::new().read(true), path);
+        let file = match opened {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // Creating never follows a link; whoever creates it first wins.
+                match OpenOptions::new().write(true).create_new(true).open(path) {
+                    Ok(file) => {
+                        if let Some(owner) = owner {
+                            owner.give(&file);
+                        }
+                        return Ok(file);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(LockFailure::Io(e)),
+                }
+            }
+            Err(e) => {
+                return Err(match not_a_file(path) {
+                    Ok(Some(kind)) => LockFailure::NotAFile(kind),
+                    _ => LockFailure::Io(e),
+                });
+            }
+        };
+        let meta = file.metadata().map_err(LockFailure::Io)?;
+        return match NotAFile::of(&meta) {
+            None => Ok(file),
+            Some(kind) => Err(LockFailure::NotAFile(kind)),
+        };
+    }
 }
 
 const TEMP_SUFFIX: &str = ".tmp";
+/// The random part of a temporary file's name: letters and digits.
+const TEMP_RANDOM: usize = 6;
+
+/// Whether `name` is a temporary file of the list at `target`, and of no
+/// other: `.todo.json.` + random letters and digits + `.tmp`. The random
+/// part has no dot, so the temporary files of `todo.json.b` never match.
+fn is_temp_of(target: &Path, name: &OsStr) -> bool {
+    let prefix = beside(target, ".");
+    name.as_encoded_bytes()
+        .strip_prefix(prefix.as_encoded_bytes())
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX.as_bytes()))
+        .is_some_and(|random| {
+            random.len() == TEMP_RANDOM && random.iter().all(u8::is_ascii_alphanumeric)
+        })
+}
 
 /// Removes temporary files left by a writer that was killed mid-write.
 /// Only the lock holder writes them, so under the lock every one is stale.
 pub fn remove_stale_temps(target: &Path) {
-    let prefix = temp_prefix(target);
     let Ok(entries) = fs::read_dir(dir_of(target)) else {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX) {
+        if is_temp_of(target, &entry.file_name()) {
             // A leftover that cannot be removed does no harm.
             let _ = fs::remove_file(entry.path());
         }
@@ -226,16 +435,23 @@ fn dir_of(target: &Path) -> &Path {
 
 /// Replaces `target` with what `write` writes, so that a crash at any moment leaves either
 /// the old file or the new one: write a temporary file beside it, flush it to
-/// disk, rename it over `target`, then flush the directory entry.
+/// disk, rename it over `target`, then flush the directory entry. The new
+/// file keeps the old one's mode, and is given to `owner`.
 /// On failure the temporary file is removed and `target` is untouched.
+/// Only a plain file is replaced: never a device, a FIFO or a directory.
 pub fn replace(
     target: &Path,
+    owner: Option<Owner>,
     write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let refuse = |kind: NotAFile| io::Error::other(format!("it is {kind}, not a file"));
     let dir = dir_of(target);
-    let prefix = temp_prefix(target);
+    let prefix = beside(target, ".");
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    builder
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -243,8 +459,15 @@ pub fn replace(
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
     let temp = builder.tempfile_in(dir)?;
+    if let Some(owner) = owner {
+        owner.give(temp.as_file());
+    }
+    // After the owner: a change of owner may clear bits of the mode.
     #[cfg(unix)]
-    if let Ok(meta) = fs::metadata(target) {
+    if let Ok(meta) = fs::symlink_metadata(target) {
+        if let Some(kind) = NotAFile::of(&meta) {
+            return Err(refuse(kind));
+        }
         temp.as_file().set_permissions(meta.permissions())?;
     }
     let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
@@ -252,6 +475,10 @@ pub fn replace(
     out.flush()?;
     drop(out);
     temp.as_file().sync_all()?;
+    // Checked again at the last moment: a rename replaces whatever is there.
+    if let Some(kind) = not_a_file(target)? {
+        return Err(refuse(kind));
+    }
     temp.persist(target).map_err(|e| e.error)?;
     // The new list is in place; failing to flush the directory entry only
     // risks the rename after a power cut, so it is not worth failing for.
@@ -268,4 +495,23 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     // Windows makes the rename durable itself and cannot open a directory as a file.
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_belong_to_one_list() {
+        let list = Path::new("dir/todo.json");
+        let temp = |name: &str| is_temp_of(list, OsStr::new(name));
+        assert!(temp(".todo.json.a1B2c3.tmp"));
+        assert!(!temp(".todo.json.b.a1B2c3.tmp"), "todo.json.b's");
+        assert!(!temp(".todo.json.keep.tmp"));
+        assert!(!temp(".todo.json.a1B2c3d.tmp"));
+        assert!(!temp(".todo.json.a1-2c3.tmp"));
+        assert!(!temp(".todo.a1B2c3.tmp"));
+        let other = Path::new("todo.json.b");
+        assert!(is_temp_of(other, OsStr::new(".todo.json.b.a1B2c3.tmp")));
+    }
 }

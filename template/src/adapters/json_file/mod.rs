@@ -1,55 +1,79 @@
-//! The list in a JSON file, safe against crashes and concurrent processes.
+//! A list of records in a JSON file, safe against crashes and concurrent
+//! processes, for any record that implements `JsonRecord` (`record.rs`).
 //!
 //! Readers take no lock: every write replaces the file by rename, so a reader
 //! sees the old list or the new one, never a mix. Writers serialize on a lock
 //! file beside the list.
+//!
+//! - `record.rs`: the seam, the one contract a record type implements;
+//!   `todo.rs`: the todo's implementation of it.
+//! - `document.rs`: a list as the file holds it, records read when asked.
+//! - `layout.rs`: the layout written, spelled once; `scanner.rs` reads a
+//!   list in that layout fast, `any_layout.rs` reads any other and explains.
+//! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
+//! - `render.rs`: writing back; `search.rs`: the search prefilter.
+//! - `files.rs`: links, locks, reading and atomic replacement;
+//!   `parallel.rs`: a part per core.
 
+mod any_layout;
+#[cfg(test)]
+mod contract;
+mod document;
+mod fields;
 mod files;
-pub mod format;
+mod layout;
 mod parallel;
+mod position;
+mod record;
+mod render;
+mod scanner;
+mod search;
+mod todo;
 
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::TodoList;
-use crate::ports::{StoreError, StoreErrorKind, TodoStore};
-use files::{Contents, LockFailure};
-use format::{Checks, Document, FormatError, StoredTodo};
+use crate::domain::List;
+use crate::ports::{Store, StoreError, StoreErrorKind};
+use files::{Contents, LockFailure, NotAFile, Owner};
 
+pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
 pub use files::MAX_FILE_BYTES;
-pub use format::VERSION;
+pub use layout::VERSION;
+pub use record::JsonRecord;
+pub use render::render;
+pub use todo::TodoFields;
 
-pub struct JsonFileStore {
+/// A store of records `R` in one JSON file.
+pub struct JsonFileStore<R> {
     path: PathBuf,
     lock_wait: Duration,
+    record: PhantomData<fn() -> R>,
 }
 
-impl JsonFileStore {
+impl<R: JsonRecord> JsonFileStore<R> {
     /// A store for the list at `path`. Writers wait up to `lock_wait` for each other.
     pub fn new(path: impl Into<PathBuf>, lock_wait: Duration) -> Self {
         Self {
             path: path.into(),
             lock_wait,
+            record: PhantomData,
         }
     }
 
-    fn load(&self, target: &Path, checks: Checks) -> Result<Document, StoreError> {
+    fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
         let bytes = match files::read(target) {
             Ok(Contents::Bytes(bytes)) => bytes,
             Ok(Contents::Missing) => return Ok(Document::default()),
-            Ok(Contents::Directory) => {
-                return Err(self.error(
-                    StoreErrorKind::Io,
-                    format!("{} is a directory, not a file", self.shown()),
-                    Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
-                ));
-            }
+            Ok(Contents::NotAFile(kind)) => return Err(self.not_a_file(kind)),
             Ok(Contents::TooLarge(size)) => {
                 return Err(self.error(
                     StoreErrorKind::Unusable,
                     format!(
-                        "{} is too large to be a todo list ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                        self.shown()
+                        "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                        self.shown(),
+                        R::NOUN
                     ),
                     Some(self.recovery_tip()),
                 ));
@@ -62,7 +86,7 @@ impl JsonFileStore {
                 ));
             }
         };
-        format::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
+        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer {{project-name}}: {e}", self.shown()),
@@ -72,10 +96,22 @@ impl JsonFileStore {
         })
     }
 
+    fn not_a_file(&self, kind: NotAFile) -> StoreError {
+        self.error(
+            StoreErrorKind::Io,
+            format!("{} is {kind}, not a file", self.shown()),
+            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+        )
+    }
+
     fn unusable(&self, why: String) -> StoreError {
         self.error(
             StoreErrorKind::Unusable,
-            format!("{} is not a todo list we can use: {why}", self.shown()),
+            format!(
+                "{} is not a {} list we can use: {why}",
+                self.shown(),
+                R::NOUN
+            ),
             Some(self.recovery_tip()),
         )
     }
@@ -104,45 +140,58 @@ impl JsonFileStore {
     }
 }
 
-impl TodoStore for JsonFileStore {
-    type Entry = StoredTodo;
+impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
+    type Entry = Stored<R>;
 
-    fn read<T>(&self, f: impl FnOnce(&TodoList<StoredTodo>) -> T) -> Result<T, StoreError> {
+    fn read<T>(&self, f: impl FnOnce(&List<Stored<R>>) -> T) -> Result<T, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
         Ok(f(&self.load(&target, Checks::Shape)?.list))
     }
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut TodoList<StoredTodo>) -> Result<T, E>,
+        f: impl FnOnce(&mut List<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        // Refused before any file is made or removed beside it.
+        if let Some(kind) = files::not_a_file(&target).map_err(|e| self.io_error("open", e))? {
+            return Err(self.not_a_file(kind).into());
+        }
+        let owner = Owner::of(&target);
         let lock_path = files::lock_path(&target);
-        let _lock = files::lock(&lock_path, self.lock_wait).map_err(|failure| match failure {
-            LockFailure::Busy => self.error(
-                StoreErrorKind::Busy,
-                format!(
-                    "another {{project-name}} is changing {}; gave up waiting after {} s",
-                    self.shown(),
-                    self.lock_wait.as_secs_f64()
-                ),
-                Some("try again in a moment, or wait longer with --lock-timeout".into()),
-            ),
-            LockFailure::Io(e) => self.error(
+        let lock_error = |why: String, tip: Option<&str>| {
+            self.error(
                 StoreErrorKind::Io,
                 format!(
-                    "cannot lock {} (with {}): {e}",
+                    "cannot lock {} (with {}): {why}",
                     self.shown(),
                     lock_path.display()
                 ),
-                None,
-            ),
-        })?;
+                tip.map(Into::into),
+            )
+        };
+        let _lock =
+            files::lock(&lock_path, self.lock_wait, owner).map_err(|failure| match failure {
+                LockFailure::Busy => self.error(
+                    StoreErrorKind::Busy,
+                    format!(
+                        "another {{project-name}} is changing {}; gave up waiting after {} s",
+                        self.shown(),
+                        self.lock_wait.as_secs_f64()
+                    ),
+                    Some("try again in a moment, or wait longer with --lock-timeout".into()),
+                ),
+                LockFailure::NotAFile(kind) => lock_error(
+                    format!("it is {kind}, where {{project-name}} keeps a plain file"),
+                    Some("remove it; {{project-name}} makes a new lock file when it needs one"),
+                ),
+                LockFailure::Io(e) => lock_error(e.to_string(), None),
+            })?;
         files::remove_stale_temps(&target);
         // What is written back must have been read whole.
         let mut doc = self.load(&target, Checks::All)?;
         let out = f(&mut doc.list)?;
-        files::replace(&target, |out| format::render(&doc, out)).map_err(|e| {
+        files::replace(&target, owner, |out| render(&doc, out)).map_err(|e| {
             self.error(
                 StoreErrorKind::Io,
                 format!("cannot save {}: {e}", self.shown()),

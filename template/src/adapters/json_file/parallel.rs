@@ -32,6 +32,9 @@ pub fn even_ranges(len: usize, parts: usize) -> Vec<Range<usize>> {
 /// threads of their own, and returns the results in the parts' order.
 /// Where a thread cannot be started, its part runs here instead.
 pub fn each<P: Send, T: Send>(parts: Vec<P>, work: impl Fn(P) -> T + Sync) -> Vec<T> {
+    if parts.is_empty() {
+        return Vec::new();
+    }
     // Each part waits in a slot until whichever thread runs it takes it.
     let slots: Vec<Mutex<Option<P>>> = parts.into_iter().map(|p| Mutex::new(Some(p))).collect();
     let run = |n: usize| {
@@ -54,4 +57,17 @@ pub fn each<P: Send, T: Send>(parts: Vec<P>, work: impl Fn(P) -> T + Sync) -> Ve
         }
         results
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_parts_is_no_work_and_every_part_is_done_in_order() {
+        assert_eq!(each(Vec::<u8>::new(), |p| p), Vec::<u8>::new());
+        assert_eq!(each(vec![1, 2, 3], |p| p * 10), [10, 20, 30]);
+        assert_eq!(even_ranges(0, 1), Vec::<Range<usize>>::new());
+        assert_eq!(even_ranges(5, 2), [0..3, 3..5]);
+    }
 }

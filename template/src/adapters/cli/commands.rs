@@ -1,0 +1,179 @@
+//! The todo list's commands: what each does with the use cases, what it
+//! prints, and what its failures say. The command line itself is `args.rs`.
+
+use std::io::{self, Read, Write};
+
+use clap::CommandFactory;
+
+use super::args::{self, Cli, Command, Named};
+use super::{Failure, Outcome, View, exit, render, table};
+use crate::app::{App, AppError};
+use crate::domain::{Ref, Todo};
+use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
+
+/// What the program says when a use case fails, and the exit code.
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Self {
+        let (code, tip) = match &error {
+            AppError::Unknown(_) => (exit::NOT_FOUND, Some("run `{{project-name}} show` to see the ids")),
+            AppError::Unreadable(_) => (
+                exit::DATA,
+                Some("fix the todo in an editor; {{project-name}} never writes over what it cannot read"),
+            ),
+            AppError::Full(_) => (
+                exit::DATA,
+                Some("start a new list with --file, or move this one aside"),
+            ),
+            AppError::Store(e) => {
+                let code = match e.kind {
+                    StoreErrorKind::Unusable => exit::DATA,
+                    StoreErrorKind::Io => exit::IO,
+                    StoreErrorKind::Busy => exit::TEMPORARY,
+                };
+                return Failure::Report {
+                    code,
+                    message: e.message.clone(),
+                    tip: e.tip.clone(),
+                };
+            }
+        };
+        let message = match &error {
+            AppError::Unreadable(e) => e.to_string(),
+            e => format!("{e}; nothing was changed"),
+        };
+        Failure::Report {
+            code,
+            message,
+            tip: tip.map(Into::into),
+        }
+    }
+}
+
+/// Runs `command` against the use cases, printing on `out` as `view` asks.
+pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
+    command: Command,
+    view: View,
+    app: &App<S, C, U>,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    let list = |todos: &[Todo], out: &mut _| match view.json {
+        true => render::json(todos, out),
+        false => {
+            let layout = render::Layout {
+                now: app.now(),
+                max_width: view.width,
+                colored: view.colored,
+            };
+            render::table(todos, &layout, out)
+        }
+    };
+    match command {
+        Command::Add { title, description } => {
+            let todo = app.add(title, description.unwrap_or_default())?;
+            let saved = format!("todo #{} was added", todo.id);
+            let printed = match view.json {
+                true => render::json(std::slice::from_ref(&todo), out),
+                false => writeln!(
+                    out,
+                    "Added #{}: {}",
+                    todo.id,
+                    table::visible(todo.title.as_str())
+                ),
+            };
+            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+            return Ok(Outcome::Saved(saved));
+        }
+        Command::Show { count } => {
+            let todos = app.show(count)?;
+            if todos.is_empty() && !view.json {
+                writeln!(
+                    out,
+                    "No todos yet. Add one with: {{project-name}} add \"Buy milk\" \"2 liters\""
+                )?;
+            } else {
+                list(&todos, out)?;
+            }
+        }
+        Command::Done { ids } => {
+            let done = app.done(&references(&ids)?)?;
+            let saved = completed(&done);
+            let printed = match view.json {
+                true => render::json(&done, out),
+                false => done.iter().try_for_each(|todo| describe_done(todo, out)),
+            };
+            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+            return Ok(Outcome::Saved(saved));
+        }
+        Command::Find { text } => {
+            let found = app.find(&text)?;
+            if found.is_empty() && !view.json {
+                // Like grep: nothing on stdout, exit 1; a word for people on stderr.
+                let _ = writeln!(anstream::stderr(), "no todo mentions {text:?}");
+            } else {
+                list(&found, out)?;
+            }
+            if found.is_empty() {
+                return Ok(Outcome::NothingFound);
+            }
+        }
+        Command::Completions { shell } => {
+            let mut cli = Cli::command();
+            let name = cli.get_name().to_owned();
+            clap_complete::generate(shell, &mut cli, name, out);
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
+    }
+    Ok(Outcome::Done)
+}
+
+/// The todos `ids` name, with those read from stdin in place of `-`:
+/// numbers and ULIDs separated by spaces or lines.
+fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
+    let mut refs = Vec::with_capacity(ids.len());
+    for id in ids {
+        match id {
+            Named::Todo(r) => refs.push(*r),
+            Named::Stdin => {
+                let mut text = String::new();
+                io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Failure::Usage(format!("cannot read todo ids from stdin: {e}")))?;
+                let before = refs.len();
+                // Each id takes two bytes at least, with what separates it.
+                refs.reserve(text.len() / 2);
+                for word in text.split_whitespace() {
+                    refs.push(args::parse_ref(word).map_err(Failure::Usage)?);
+                }
+                if refs.len() == before {
+                    return Err(Failure::Usage("no todo ids on stdin".into()));
+                }
+            }
+        }
+    }
+    Ok(refs)
+}
+
+/// Which todos were completed, in a few words however many there were.
+fn completed(done: &[Todo]) -> String {
+    match done {
+        [todo] => format!("todo #{} was completed", todo.id),
+        few if few.len() <= 5 => {
+            let numbers: Vec<String> = few.iter().map(|t| format!("#{}", t.id)).collect();
+            format!("todos {} were completed", numbers.join(", "))
+        }
+        many => format!("{} todos were completed", many.len()),
+    }
+}
+
+fn describe_done(todo: &Todo, out: &mut dyn Write) -> io::Result<()> {
+    // In pieces rather than through one format string: `done -` may print
+    // a hundred thousand of these.
+    write!(out, "Done #{}: ", todo.id)?;
+    out.write_all(table::visible(todo.title.as_str()).as_bytes())?;
+    if !todo.description.is_empty() {
+        out.write_all(b" (")?;
+        out.write_all(table::visible(&todo.description).as_bytes())?;
+        out.write_all(b")")?;
+    }
+    out.write_all(b"\n")
+}

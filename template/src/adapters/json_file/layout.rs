@@ -1,0 +1,110 @@
+//! The layout this store writes, spelled once for the writer (`render`)
+//! and for the reader that trusts it (`scanner`):
+//!
+//! ```text
+//! {
+//!   "version": 1,
+//!   "next_id": 3,
+//!   "todos": [
+//!     {"id": 1, "ulid": "01KDVDNAZ8V3RS3DTR98H6BCFN", "title": "Buy milk", ...},
+//!     {"id": 2, "ulid": "01KDVDPJ3HZ1W5X1C2Q0J4D8RT", "title": "Pay rent", ...}
+//!   ]
+//! }
+//! ```
+//!
+//! One record per line, each beginning with its number and ULID, so that
+//! a list can be opened by reading those off the start of each line.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::Formatter;
+use ulid::Ulid;
+
+use super::record::JsonRecord;
+use crate::domain::{Id, parse_ulid};
+
+/// The format version this store reads and writes.
+pub const VERSION: u64 = 1;
+
+/// Everything before the digits of `next_id`.
+pub const HEAD: &str = "{\n  \"version\": 1,\n  \"next_id\": ";
+/// What ends the `next_id` line.
+pub const AFTER_NEXT_ID: &str = ",\n";
+/// What comes before each record's line.
+pub const INDENT: &str = "\n    ";
+/// What stands between two records.
+pub const SEPARATOR: &str = ",\n    ";
+/// What follows the last record.
+pub const CLOSE: &str = "\n  ]\n}\n";
+/// What follows the opening bracket of a list without records.
+pub const CLOSE_EMPTY: &str = "]\n}\n";
+
+/// The line that opens the records' array: `  "todos": [`.
+pub fn opening<R: JsonRecord>() -> String {
+    format!("  {}: [", quoted(R::COLLECTION))
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A top-level field this store does not know, on a line of its own.
+pub fn write_unknown(out: &mut impl Write, key: &str, raw: &str) -> io::Result<()> {
+    writeln!(out, "  {}: {raw},", quoted(key))
+}
+
+/// How every record's line begins: `{"id": 12, "ulid": "01…"`.
+const ID: &str = "{\"id\": ";
+const ULID: &str = ", \"ulid\": \"";
+
+/// A record on one line: its number and ULID, then its own fields.
+pub fn write_record<R: JsonRecord>(out: &mut impl Write, record: &R) -> io::Result<()> {
+    write!(out, "{ID}{}{ULID}{}\"", record.id(), record.ulid())?;
+    let mut fields = Vec::new();
+    record
+        .to_fields()
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut fields,
+            OneLine,
+        ))?;
+    // The fields' own braces are the record's: `{` is already written.
+    match fields.strip_prefix(b"{") {
+        Some(b"}") | None => out.write_all(b"}"),
+        Some(rest) => {
+            out.write_all(b", ")?;
+            out.write_all(rest)
+        }
+    }
+}
+
+/// The number and ULID at the start of a line as `write_record` writes
+/// them, read without a parser; `None` for a line that begins otherwise.
+pub fn read_identity(line: &[u8]) -> Option<(Id, Ulid)> {
+    let rest = line.strip_prefix(ID.as_bytes())?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 1 && rest[0] == b'0' {
+        return None; // JSON numbers have no leading zeros
+    }
+    let id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    let rest = rest[digits..].strip_prefix(ULID.as_bytes())?;
+    let ulid = parse_ulid(std::str::from_utf8(rest.get(..26)?).ok()?)?;
+    (rest.get(26) == Some(&b'"')).then_some((Id(id), ulid))
+}
+
+/// JSON on one line, with a space after each colon and comma.
+struct OneLine;
+
+impl Formatter for OneLine {
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { out.write_all(b", ") }
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { out.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+}

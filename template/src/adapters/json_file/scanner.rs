@@ -1,0 +1,139 @@
+//! The fast way in: a list laid out exactly as `render` writes it is
+//! opened by reading each record's number and ULID off the start of its
+//! line, without a JSON parser.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::document::{Checks, Source, Stored};
+use super::fields::unique_keys;
+use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT};
+use super::parallel;
+use super::record::JsonRecord;
+
+/// The `next_id` and records of a list in the layout `render` writes, with
+/// one record per line. Checking that each line is JSON is most of the
+/// work of opening a long list: when asked for, it is shared out a part per
+/// core, while this thread reads each record's number and ULID. `None` for
+/// any other layout, and for anything amiss, which the any-layout reader
+/// then reads or explains.
+pub fn read_as_written<R: JsonRecord>(
+    source: &Arc<Source>,
+    checks: Checks,
+) -> Option<(u64, Vec<Stored<R>>)> {
+    let bytes = source.bytes();
+    let rest = bytes.strip_prefix(HEAD.as_bytes())?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 1 && rest[0] == b'0' {
+        return None; // JSON numbers have no leading zeros
+    }
+    let next_id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    let rest = rest[digits..].strip_prefix(AFTER_NEXT_ID.as_bytes())?;
+    let rest = rest.strip_prefix(layout::opening::<R>().as_bytes())?;
+    if rest == CLOSE_EMPTY.as_bytes() {
+        return Some((next_id, Vec::new()));
+    }
+    let lines = rest.strip_suffix(CLOSE.as_bytes())?;
+    let start = bytes.len() - rest.len();
+    if checks == Checks::Shape {
+        return Some((next_id, records_on_lines(source, start, lines)?));
+    }
+    let parts = line_parts(lines, parallel::part_count(lines.len()));
+    let mut done = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
+        let json = lines_are_objects(&lines[part]);
+        match n {
+            0 if json => records_on_lines(source, start, lines),
+            _ => json.then(Vec::new),
+        }
+    });
+    let entries = done
+        .iter()
+        .all(Option::is_some)
+        .then(|| done.swap_remove(0))??;
+    Some((next_id, entries))
+}
+
+/// `lines` cut into about `count` parts, each a run of whole lines that
+/// begins where a line does. The first part is checked on the thread that
+/// also reads every record's number and ULID, so it is half the size of the others.
+pub fn line_parts(lines: &[u8], count: usize) -> Vec<Range<usize>> {
+    let share = lines.len() * 2 / (2 * count).saturating_sub(1).max(1);
+    let mut cuts = vec![0];
+    for n in 1..count {
+        let from = (share / 2 + (n - 1) * share).max(cuts[cuts.len() - 1] + 1);
+        if let Some(found) = lines
+            .get(from..)
+            .and_then(|after| memchr::memchr(b'\n', after))
+        {
+            cuts.push(from + found);
+        }
+    }
+    cuts.push(lines.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Whether each line of `lines`, less its indent and comma, is a JSON
+/// object with each key once.
+fn lines_are_objects(lines: &[u8]) -> bool {
+    // Parts begin at a line break, so each holds whole characters.
+    let Ok(text) = std::str::from_utf8(lines) else {
+        return false;
+    };
+    let ends = memchr::memchr_iter(b'\n', lines)
+        .skip(1)
+        .chain([lines.len()]);
+    let starts = memchr::memchr_iter(b'\n', lines);
+    starts.zip(ends).all(|(start, end)| {
+        let line = text[start..end].trim_start().trim_end_matches(',');
+        unique_keys(line).is_ok()
+    })
+}
+
+/// The records on `lines`, which begin at `start` in the file: each line an
+/// indent, a record, and a comma but after the very last.
+fn records_on_lines<R>(source: &Arc<Source>, start: usize, lines: &[u8]) -> Option<Vec<Stored<R>>> {
+    let mut entries = Vec::new();
+    let (mut rest, mut at) = (lines, start);
+    while !rest.is_empty() {
+        let line = rest.strip_prefix(INDENT.as_bytes())?;
+        let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
+        let (record, more) = line.split_at(end);
+        let record = if more.is_empty() {
+            record
+        } else {
+            record.strip_suffix(b",")?
+        };
+        let (id, ulid) = layout::read_identity(record)?;
+        let begin = at + INDENT.len();
+        entries.push(Stored::Read {
+            id,
+            ulid,
+            source: Arc::clone(source),
+            span: begin..begin + record.len(),
+        });
+        at = begin + end;
+        rest = more;
+    }
+    Some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_shared_out_whole_and_all_of_them() {
+        let lines = "\n    {\"id\": 1},".repeat(100);
+        for count in 1..5 {
+            let parts = line_parts(lines.as_bytes(), count);
+            assert_eq!(parts.len(), count);
+            assert_eq!(parts[0].start, 0);
+            assert_eq!(parts[count - 1].end, lines.len());
+            for pair in parts.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+                assert_eq!(lines.as_bytes()[pair[1].start], b'\n');
+                assert!(parts[0].len() < pair[1].len(), "{parts:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Finding records by searching the file's text once, rather than record
+//! by record, a part per core.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::document::{Source, Stored};
+use super::parallel;
+use crate::domain::Needle;
+
+/// For each entry, whether its record may hold `needle`: yes if the
+/// needle occurs in its text, ignoring ASCII case, or if its text has
+/// escapes or characters beyond ASCII, which only decoding can judge. A
+/// needle that cannot be searched for as ASCII makes every record worth reading.
+pub fn may_mention<R: Sync>(entries: &[Stored<R>], needle: &Needle) -> Vec<bool> {
+    let every = || vec![true; entries.len()];
+    let Some(Stored::Read { source, .. }) =
+        entries.iter().find(|e| matches!(e, Stored::Read { .. }))
+    else {
+        return every();
+    };
+    let parts = parallel::even_ranges(entries.len(), parallel::part_count(source.bytes().len()));
+    let found = parallel::each(parts, |part| may_mention_in(&entries[part], source, needle));
+    match found.into_iter().collect::<Option<Vec<_>>>() {
+        Some(parts) => parts.concat(),
+        None => every(),
+    }
+}
+
+/// `may_mention` for `entries`, where those read from `source` lie in the
+/// order of the file.
+fn may_mention_in<R>(
+    entries: &[Stored<R>],
+    source: &Arc<Source>,
+    needle: &Needle,
+) -> Option<Vec<bool>> {
+    let from_source = |entry: &Stored<R>| match entry {
+        Stored::Read {
+            source: from, span, ..
+        } if Arc::ptr_eq(from, source) => Some(span.clone()),
+        _ => None,
+    };
+    let start = entries.iter().find_map(from_source).map_or(0, |s| s.start);
+    let end = entries
+        .iter()
+        .rev()
+        .find_map(from_source)
+        .map_or(0, |s| s.end);
+    let text = &source.bytes()[start..end.max(start)];
+    let mut marks = needle.ascii_matches(text)?;
+    marks.extend(memchr::memchr_iter(b'\\', text));
+    marks.sort_unstable();
+    let marked = |span: Range<usize>| {
+        let span = span.start - start..span.end - start;
+        let first = marks.partition_point(|&at| at < span.start);
+        marks.get(first).is_some_and(|&at| at < span.end) || !text[span].is_ascii()
+    };
+    Some(
+        entries
+            .iter()
+            .map(|entry| from_source(entry).is_none_or(marked))
+            .collect(),
+    )
+}

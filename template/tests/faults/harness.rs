@@ -1,0 +1,123 @@
+//! Running the real binary on lists in scratch folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub use super::vocabulary::*;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_{{project-name}}");
+
+/// The binary, run in `dir`, free of settings from the caller's environment.
+pub fn {{crate_name}}(dir: &Path) -> Command {
+    in_clean(Command::new(BIN), dir)
+}
+
+/// `cmd`, run in `dir` without the program's settings from the environment.
+fn in_clean(mut cmd: Command, dir: &Path) -> Command {
+    cmd.current_dir(dir)
+        .env_remove("{{project-name | shouty_snake_case}}_FILE")
+        .env_remove("{{project-name | shouty_snake_case}}_NOW")
+        .env_remove("{{project-name | shouty_snake_case}}_LOCK_TIMEOUT");
+    cmd
+}
+
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    {{crate_name}}(dir).args(args).output().unwrap()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn assert_ok(out: &Output) {
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(out));
+}
+
+/// That `out` ended with exit code `code` and said `says`.
+pub fn assert_fails(out: &Output, code: i32, says: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(says), "{err}");
+}
+
+/// Every record of the list in `dir`, oldest first, as `--json` prints them.
+pub fn records(dir: &Path) -> Vec<Value> {
+    records_of(dir, FILE)
+}
+
+/// Every record of the list `file` in `dir`, oldest first.
+pub fn records_of(dir: &Path, file: &str) -> Vec<Value> {
+    let out = run(dir, &[LIST, "1000000000", "--json", "--file", file]);
+    assert_ok(&out);
+    let mut records: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    records.reverse();
+    records
+}
+
+/// The lock file beside the list.
+pub fn lock_name() -> String {
+    format!(".{FILE}.lock")
+}
+
+/// The ULID of the record numbered `id` in the lists tests write.
+pub fn ulid(id: u64) -> String {
+    format!("01M81V6XYR{id:016}")
+}
+
+/// A list holding `records`, in any layout but the one the program writes.
+pub fn list_of(next_id: u64, records: &[String]) -> String {
+    format!(
+        "{% raw %}{{\"version\": 1, \"next_id\": {next_id}, \"{COLLECTION}\": [\n{}]}}{% endraw %}\n",
+        records.join(",\n")
+    )
+}
+
+/// Writes a valid list of `count` records, as a hand or an older run would;
+/// record `n` holds the text `record n`.
+pub fn write_list(path: &Path, count: u64) {
+    let records: Vec<String> = (1..=count)
+        .map(|id| record(id, &ulid(id), &format!("record {id}")))
+        .collect();
+    fs::write(path, list_of(count + 1, &records)).unwrap();
+}
+
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect()
+}
+
+pub fn scratch() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Whether this process runs as root, which some tests need (to make device
+/// nodes, to act as another user) and others must work around.
+#[cfg(unix)]
+pub fn is_root() -> bool {
+    let id = Command::new("id").arg("-u").output().unwrap().stdout;
+    String::from_utf8_lossy(&id).trim() == "0"
+}
+
+/// The unprivileged user that root's tests act as, through `setpriv`.
+#[cfg(unix)]
+pub const NOBODY: u32 = 65534;
+
+/// The binary run as `NOBODY` in `dir`, when this process is root and has
+/// `setpriv` to drop its privileges; `None` otherwise.
+#[cfg(unix)]
+pub fn as_nobody(dir: &Path) -> Option<Command> {
+    if !is_root() || Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("skipped: needs root, and setpriv to drop privileges");
+        return None;
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+    Some(in_clean(cmd, dir))
+}
