@@ -19,8 +19,6 @@ mod vocabulary {
     pub const COLLECTION: &str = "todos";
     /// What one record is called in messages.
     pub const NOUN: &str = "todo";
-    /// Creates a record holding a text: `CREATE TEXT`; `--json` prints it.
-    pub const CREATE: &str = "add";
     /// Prints records, newest first: `LIST [COUNT] [--json]`.
     pub const LIST: &str = "show";
     /// Removes records by number or ULID: `REMOVE ID...`.
@@ -30,7 +28,13 @@ mod vocabulary {
     /// The field of a record's JSON that holds the text it was created with.
     pub const TEXT: &str = "title";
 
-    /// What `CREATE` prints for the record it added.
+    /// The arguments that create a record holding `text`; with `--json`
+    /// added, it is printed as JSON.
+    pub fn create(text: &str) -> Vec<&str> {
+        vec!["add", text]
+    }
+
+    /// What `create` prints for the record it added.
     pub fn created(id: u64, text: &str) -> String {
         format!("Added #{id}: {text}\n")
     }

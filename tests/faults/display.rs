@@ -10,7 +10,7 @@ use super::harness::*;
 fn control_characters_are_stored_exactly_and_shown_escaped() {
     let dir = scratch();
     let title = "\u{1b}]0;pwned\u{7}\u{1b}[2J evil";
-    assert_ok(&run(dir.path(), &[CREATE, title, "a\r\nb"]));
+    assert_ok(&run(dir.path(), &["add", title, "a\r\nb"]));
     let show = run(dir.path(), &[LIST]);
     let text = String::from_utf8(show.stdout).unwrap();
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
@@ -19,7 +19,7 @@ fn control_characters_are_stored_exactly_and_shown_escaped() {
         "{text}"
     );
     // Line separators and marks that reorder text are shown escaped too.
-    assert_ok(&run(dir.path(), &[CREATE, "one\u{2028}two \u{200f}three"]));
+    assert_ok(&run(dir.path(), &create("one\u{2028}two \u{200f}three")));
     let show = String::from_utf8(run(dir.path(), &[LIST]).stdout).unwrap();
     assert!(show.contains("one\\u{2028}two \\u{200f}three"), "{show}");
     let stored = &records(dir.path())[0];
@@ -31,7 +31,7 @@ fn control_characters_are_stored_exactly_and_shown_escaped() {
 fn titles_of_nothing_but_invisible_characters_are_blank() {
     let dir = scratch();
     for title in ["\u{200B}", "\u{FEFF}", "\u{2800}", " \u{200B}\u{2060} "] {
-        let out = run(dir.path(), &[CREATE, title]);
+        let out = run(dir.path(), &create(title));
         assert_fails(&out, 2, "a title must not be blank");
     }
     assert!(!dir.path().join(FILE).exists());
@@ -83,7 +83,7 @@ fn emoji_with_variation_selectors_fit_an_80_column_terminal() {
     let dir = scratch();
     let title = "Plan anniversary dinner \u{2764}\u{fe0f} book the table at Luigi's and order flowers for Anna";
     let description = "\u{2600}\u{fe0f} sunny, \u{2714}\u{fe0f} booked, \u{26a0}\u{fe0f} bring the ring: a description long enough to be cut";
-    assert_ok(&run(dir.path(), &[CREATE, title, description]));
+    assert_ok(&run(dir.path(), &["add", title, description]));
     for command in ["show", "find anniversary"] {
         let (code, shown) = on_a_terminal(dir.path(), 80, &format!("'{BIN}' {command}"));
         assert_eq!(code, Some(0), "{command}: {shown}");

@@ -29,6 +29,12 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     my_todo(dir).args(args).output().unwrap()
 }
 
+/// `args`, and `more` after them.
+pub fn and<'a>(mut args: Vec<&'a str>, more: &[&'a str]) -> Vec<&'a str> {
+    args.extend_from_slice(more);
+    args
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

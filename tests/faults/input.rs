@@ -14,7 +14,7 @@ fn an_argument_that_is_not_utf8_is_a_usage_error() {
 
     let dir = scratch();
     let out = my_todo(dir.path())
-        .arg(CREATE)
+        .arg(SEARCH)
         .arg(OsStr::from_bytes(b"caf\xe9"))
         .output()
         .unwrap();
@@ -28,7 +28,7 @@ fn the_longest_text_an_argument_can_hold_works() {
     // Linux caps one argument at 128 KiB.
     let dir = scratch();
     let text = "é".repeat(64 * 1024 - 1);
-    assert_ok(&run(dir.path(), &[CREATE, &text]));
+    assert_ok(&run(dir.path(), &create(&text)));
     assert_eq!(records(dir.path())[0][TEXT], text.as_str());
 }
 
@@ -66,14 +66,17 @@ fn a_ulid_beyond_128_bits_names_no_record() {
 #[test]
 fn a_lock_timeout_beyond_the_clock_waits_without_end() {
     let dir = scratch();
-    assert_ok(&run(dir.path(), &[CREATE, "x", "--lock-timeout", "1e19"]));
+    assert_ok(&run(
+        dir.path(),
+        &and(create("x"), &["--lock-timeout", "1e19"]),
+    ));
     let out = my_todo(dir.path())
-        .args([CREATE, "y"])
+        .args(create("y"))
         .env("MY_TODO_LOCK_TIMEOUT", "1e19")
         .output()
         .unwrap();
     assert_ok(&out);
-    let out = run(dir.path(), &[CREATE, "z", "--lock-timeout", "1e300"]);
+    let out = run(dir.path(), &and(create("z"), &["--lock-timeout", "1e300"]));
     assert_fails(&out, 2, "give a number of seconds");
 }
 
@@ -83,14 +86,14 @@ fn the_last_number_is_handed_out_then_adding_stops_and_the_list_stays_usable() {
     let path = dir.path().join(FILE);
     let last = (1u64 << 53) - 1;
     fs::write(&path, list_of(last, &[])).unwrap();
-    let out = run(dir.path(), &[CREATE, "the last"]);
+    let out = run(dir.path(), &create("the last"));
     assert_ok(&out);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         created(last, "the last")
     );
     let before = fs::read(&path).unwrap();
-    let out = run(dir.path(), &[CREATE, "one more"]);
+    let out = run(dir.path(), &create("one more"));
     assert_fails(
         &out,
         65,
@@ -125,12 +128,13 @@ fn control_characters_in_arguments_and_paths_are_shown_escaped_in_errors() {
         vec![REMOVE.to_owned(), format!("x{evil}")],
         vec![LIST.to_owned(), evil.to_owned()],
         vec![evil.to_owned()],
-        vec![
-            CREATE.to_owned(),
-            "x".to_owned(),
-            "--file".to_owned(),
-            format!("{evil}/{FILE}"),
-        ],
+        {
+            let file = format!("{evil}/{FILE}");
+            and(create("x"), &["--file", &file])
+                .iter()
+                .map(|a| a.to_string())
+                .collect()
+        },
     ];
     for args in attempts {
         let out = my_todo(dir.path())
@@ -172,7 +176,7 @@ fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
         .write(true)
         .open(dir.path().join("full"))
         .unwrap();
-    let out = with_stdout(dir.path(), &full, &[CREATE, "milk"]);
+    let out = with_stdout(dir.path(), &full, &create("milk"));
     assert_fails(
         &out,
         73,
@@ -186,7 +190,7 @@ fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
     assert_eq!(records(dir.path()).len(), 1, "the record was saved once");
     let out = with_stdout(dir.path(), &full, &[LIST]);
     assert_fails(&out, 74, "cannot write output");
-    assert_ok(&run(dir.path(), &[CREATE, "bread"]));
+    assert_ok(&run(dir.path(), &create("bread")));
     let out = with_stdout(dir.path(), &full, &[REMOVE, "1", "2", "--json"]);
     assert_fails(
         &out,

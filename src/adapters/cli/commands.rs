@@ -132,7 +132,7 @@ fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
     let mut refs = Vec::with_capacity(ids.len());
     for id in ids {
         match id {
-            Named::Todo(r) => refs.push(*r),
+            Named::Id(r) => refs.push(*r),
             Named::Stdin => {
                 let mut text = String::new();
                 io::stdin()

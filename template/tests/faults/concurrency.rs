@@ -19,7 +19,8 @@ fn concurrent_processes_lose_no_record() {
             let dir = dir.path().to_owned();
             thread::spawn(move || {
                 for n in 0..ADDS {
-                    let out = run(&dir, &[CREATE, &format!("w{w} n{n}"), "--json"]);
+                    let text = format!("w{w} n{n}");
+                    let out = run(&dir, &and(create(&text), &["--json"]));
                     assert_ok(&out);
                     // Every tenth record is removed again at once, between others' creations.
                     if n % 10 == 9 {
@@ -93,7 +94,7 @@ fn a_held_lock_makes_writers_wait_then_give_up_but_not_readers() {
     );
 
     let started = Instant::now();
-    let add = run(dir.path(), &[CREATE, "x", "--lock-timeout", "0.5"]);
+    let add = run(dir.path(), &and(create("x"), &["--lock-timeout", "0.5"]));
     let waited = started.elapsed();
     assert_fails(&add, 75, &format!("another {{project-name}} is changing {FILE}"));
     assert!(
@@ -102,7 +103,10 @@ fn a_held_lock_makes_writers_wait_then_give_up_but_not_readers() {
     );
 
     drop(lock);
-    assert_ok(&run(dir.path(), &[CREATE, "x", "--lock-timeout", "0.5"]));
+    assert_ok(&run(
+        dir.path(),
+        &and(create("x"), &["--lock-timeout", "0.5"]),
+    ));
     assert_eq!(records(dir.path()).len(), 4);
 }
 
@@ -121,7 +125,10 @@ fn lists_whose_names_begin_alike_keep_to_their_own_temporary_files() {
             let dir = dir.path().to_owned();
             thread::spawn(move || {
                 for n in 0..ADDS {
-                    let out = run(&dir, &[CREATE, &format!("w{w} n{n}"), "--file", &file]);
+                    let out = run(
+                        &dir,
+                        &and(create(&format!("w{w} n{n}")), &["--file", &file]),
+                    );
                     assert_ok(&out);
                 }
             })

@@ -18,7 +18,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     write_list(&path, 5_000);
     let store = JsonFileStore::<Item>::new(&path, Duration::from_secs(10));
     let started = Instant::now();
-    assert_ok(&run(dir.path(), &[CREATE, "timed"]));
+    assert_ok(&run(dir.path(), &create("timed")));
     let lifetime = started.elapsed();
     let mut count = 5_001;
     let check = |round: u32, count: usize| {
@@ -38,7 +38,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     let rounds = 30;
     for round in 0..rounds {
         let mut child = {{crate_name}}(dir.path())
-            .args([CREATE, &format!("round {round}")])
+            .args(create(&format!("round {round}")))
             .spawn()
             .unwrap();
         thread::sleep(lifetime * round / rounds);
@@ -51,7 +51,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
     for round in rounds..rounds + 20 {
         let before = temp_files(dir.path());
         let mut child = {{crate_name}}(dir.path())
-            .args([CREATE, &format!("round {round}")])
+            .args(create(&format!("round {round}")))
             .spawn()
             .unwrap();
         while child.try_wait().unwrap().is_none() {
@@ -71,7 +71,7 @@ fn kill_9_mid_write_leaves_the_old_list_or_the_new() {
         "only {caught_saving} of 20 writers were caught saving"
     );
     // The next writer clears what killed writers left behind.
-    assert_ok(&run(dir.path(), &[CREATE, "after the storm"]));
+    assert_ok(&run(dir.path(), &create("after the storm")));
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
     assert_eq!(store.read(|list| list.entries().len()).unwrap(), count + 1);
 }
@@ -91,7 +91,7 @@ fn a_real_file_size_limit_changes_nothing() {
         .arg("-c")
         .arg("ulimit -f 1; exec \"$0\" \"$@\"")
         .arg(BIN)
-        .args([CREATE, "one too many"])
+        .args(create("one too many"))
         .current_dir(dir.path())
         .env_remove("{{project-name | shouty_snake_case}}_FILE")
         .output()

@@ -116,7 +116,12 @@ fn files_that_are_not_lists_are_refused_and_left_alone() {
         let dir = scratch();
         let path = dir.path().join(FILE);
         fs::write(&path, &bytes).unwrap();
-        for args in [&[LIST][..], &[CREATE, "x"], &[REMOVE, "1"], &[SEARCH, "x"]] {
+        for args in [
+            &[LIST][..],
+            &create("x")[..],
+            &[REMOVE, "1"],
+            &[SEARCH, "x"],
+        ] {
             let out = run(dir.path(), args);
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(65), "{name}, {args:?}: {err}");
@@ -157,7 +162,7 @@ fn a_broken_record_stops_what_reads_it_and_is_kept_by_what_does_not() {
         );
     }
     assert_ok(&run(dir.path(), &[REMOVE, "1"]));
-    assert_ok(&run(dir.path(), &[CREATE, "new"]));
+    assert_ok(&run(dir.path(), &create("new")));
     let after = fs::read_to_string(&path).unwrap();
     assert!(
         after.contains(&broken),
@@ -178,7 +183,7 @@ fn a_large_list_reads_and_writes_like_a_small_one() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0][TEXT], "record 39999");
     assert_ok(&run(dir.path(), &[REMOVE, "1", "40000"]));
-    assert_ok(&run(dir.path(), &[CREATE, "the newest"]));
+    assert_ok(&run(dir.path(), &create("the newest")));
     let all = records(dir.path());
     assert_eq!(all.len(), 39_999);
     assert_eq!(all[0]["id"], 2);
@@ -207,7 +212,7 @@ fn removing_every_record_of_a_long_list_named_on_stdin_empties_it() {
         .unwrap();
     assert_ok(&child.wait_with_output().unwrap());
     assert_eq!(records(dir.path()).len(), 0);
-    assert_ok(&run(dir.path(), &[CREATE, "after"]));
+    assert_ok(&run(dir.path(), &create("after")));
     assert_eq!(records(dir.path())[0]["id"], 20_001);
 }
 
@@ -215,7 +220,7 @@ fn removing_every_record_of_a_long_list_named_on_stdin_empties_it() {
 fn a_directory_in_the_way_is_an_io_error_and_nothing_beside_it_is_touched() {
     let dir = scratch();
     fs::create_dir(dir.path().join(FILE)).unwrap();
-    for args in [&[LIST][..], &[CREATE, "x"]] {
+    for args in [&[LIST][..], &create("x")[..]] {
         let out = run(dir.path(), args);
         assert_fails(&out, 74, &format!("{FILE} is a directory, not a file"));
     }
@@ -223,7 +228,7 @@ fn a_directory_in_the_way_is_an_io_error_and_nothing_beside_it_is_touched() {
     // beside it: none is made, and a file of the user's there is kept.
     fs::create_dir(dir.path().join("sub")).unwrap();
     fs::write(dir.path().join(".sub.keep.tmp"), "mine").unwrap();
-    let out = run(dir.path(), &[CREATE, "x", "--file", "sub/"]);
+    let out = run(dir.path(), &and(create("x"), &["--file", "sub/"]));
     assert_fails(&out, 74, "sub/ is a directory, not a file");
     assert!(dir.path().join(".sub.keep.tmp").exists());
     assert!(!dir.path().join(".sub.lock").exists());
@@ -258,7 +263,12 @@ fn a_fifo_in_the_way_is_refused_at_once_and_locks_no_one_out() {
         .status()
         .unwrap();
     assert!(made.success());
-    for args in [&[LIST][..], &[CREATE, "x"], &[REMOVE, "1"], &[SEARCH, "x"]] {
+    for args in [
+        &[LIST][..],
+        &create("x")[..],
+        &[REMOVE, "1"],
+        &[SEARCH, "x"],
+    ] {
         let out = run_briefly(dir.path(), args);
         assert_fails(&out, 74, &format!("{FILE} is a FIFO, not a file"));
     }
@@ -283,7 +293,7 @@ fn a_link_to_a_device_never_replaces_the_device() {
         return;
     }
     std::os::unix::fs::symlink("null", dir.path().join(FILE)).unwrap();
-    for args in [&[CREATE, "x"][..], &[LIST], &[REMOVE, "1"]] {
+    for args in [&create("x")[..], &[LIST], &[REMOVE, "1"]] {
         let out = run_briefly(dir.path(), args);
         assert_fails(&out, 74, &format!("{FILE} is a device, not a file"));
         let node = fs::symlink_metadata(dir.path().join("null")).unwrap();
@@ -298,8 +308,8 @@ fn a_link_to_a_device_never_replaces_the_device() {
 fn a_key_given_twice_in_a_record_stops_what_reads_it_and_every_write() {
     let dir = scratch();
     let path = dir.path().join(FILE);
-    assert_ok(&run(dir.path(), &[CREATE, "first"]));
-    assert_ok(&run(dir.path(), &[CREATE, "second"]));
+    assert_ok(&run(dir.path(), &create("first")));
+    assert_ok(&run(dir.path(), &create("second")));
     // As a hand edit or a merge could leave it: which value would count?
     let field = format!("\"{TEXT}\": \"first\"");
     let text = fs::read_to_string(&path)
@@ -315,7 +325,7 @@ fn a_key_given_twice_in_a_record_stops_what_reads_it_and_every_write() {
     for args in [
         &[LIST][..],
         &[SEARCH, "first"],
-        &[CREATE, "x"],
+        &create("x")[..],
         &[REMOVE, "2"],
     ] {
         let out = run(dir.path(), args);
@@ -341,7 +351,7 @@ fn a_file_too_large_to_be_a_list_is_refused_without_reading_it() {
 fn a_missing_directory_is_an_io_error() {
     let dir = scratch();
     let file = format!("no/such/dir/{FILE}");
-    let out = run(dir.path(), &[CREATE, "x", "--file", &file]);
+    let out = run(dir.path(), &and(create("x"), &["--file", &file]));
     assert_fails(&out, 74, &file);
     assert_fails(&out, 74, "No such file or directory");
 }

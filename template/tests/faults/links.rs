@@ -13,8 +13,8 @@ fn a_symlinked_list_is_updated_through_the_link() {
     fs::create_dir(dir.path().join("dotfiles")).unwrap();
     symlink(format!("dotfiles/{FILE}"), dir.path().join(FILE)).unwrap();
     // The target does not exist yet: the first add creates it.
-    assert_ok(&run(dir.path(), &[CREATE, "first"]));
-    assert_ok(&run(dir.path(), &[CREATE, "second"]));
+    assert_ok(&run(dir.path(), &create("first")));
+    assert_ok(&run(dir.path(), &create("second")));
     let link = fs::symlink_metadata(dir.path().join(FILE)).unwrap();
     assert!(
         link.file_type().is_symlink(),
@@ -40,7 +40,7 @@ fn a_lock_that_is_a_link_is_refused_not_followed() {
             let lock = lock.clone();
             thread::spawn(move || {
                 for n in 0..5 {
-                    let out = run(&dir, &[CREATE, &format!("w{w} n{n}")]);
+                    let out = run(&dir, &create(&format!("w{w} n{n}")));
                     assert_fails(
                         &out,
                         74,
@@ -91,7 +91,7 @@ fn another_users_link_in_a_shared_folder_is_not_followed() {
         .status()
         .unwrap();
     assert!(made.success());
-    for args in [&[CREATE, "x"][..], &[LIST]] {
+    for args in [&create("x")[..], &[LIST]] {
         let out = run(&shared, args);
         assert_fails(
             &out,
@@ -102,6 +102,6 @@ fn another_users_link_in_a_shared_folder_is_not_followed() {
     assert_eq!(fs::read_to_string(&secret).unwrap(), "root's alone");
     // A link of one's own there is followed as ever.
     symlink("../mine.json", shared.join("mine.json")).unwrap();
-    assert_ok(&run(&shared, &[CREATE, "x", "--file", "mine.json"]));
+    assert_ok(&run(&shared, &and(create("x"), &["--file", "mine.json"])));
     assert_eq!(records_of(&shared, "mine.json").len(), 1);
 }

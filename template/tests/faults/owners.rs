@@ -30,7 +30,7 @@ fn a_read_only_directory_is_an_io_error_and_changes_nothing() {
     };
     cmd.current_dir(dir.path()).env_remove("{{project-name | shouty_snake_case}}_FILE");
 
-    let add = cmd.args([CREATE, "x"]).output().unwrap();
+    let add = cmd.args(create("x")).output().unwrap();
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     assert_fails(&add, 74, "Permission denied");
     assert_eq!(fs::read(&path).unwrap(), before);
@@ -43,7 +43,7 @@ fn an_existing_file_keeps_its_permissions() {
     let path = dir.path().join(FILE);
     write_list(&path, 1);
     fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-    assert_ok(&run(dir.path(), &[CREATE, "x"]));
+    assert_ok(&run(dir.path(), &create("x")));
     let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
 }
@@ -64,12 +64,12 @@ fn a_list_changed_by_root_stays_its_owners() {
         (meta.uid(), meta.gid(), meta.mode() & 0o7777)
     };
     // `sudo {{project-name}} add` in someone's folder: the new list and its lock are theirs.
-    assert_ok(&run(&home, &[CREATE, "by root, first"]));
+    assert_ok(&run(&home, &create("by root, first")));
     assert_eq!((owner(FILE).0, owner(FILE).1), (NOBODY, NOBODY));
     assert_eq!((owner(&lock).0, owner(&lock).1), (NOBODY, NOBODY));
     // An existing list keeps its owner, group and mode.
     fs::set_permissions(home.join(FILE), fs::Permissions::from_mode(0o640)).unwrap();
-    assert_ok(&run(&home, &[CREATE, "by root, again"]));
+    assert_ok(&run(&home, &create("by root, again")));
     assert_eq!(owner(FILE), (NOBODY, NOBODY, 0o640));
     // A lock file root made and kept (as an older {{project-name}} did) locks no one out.
     std::os::unix::fs::chown(home.join(&lock), Some(0), Some(0)).unwrap();
@@ -77,7 +77,7 @@ fn a_list_changed_by_root_stays_its_owners() {
     // And the owner goes on using the list.
     let by_owner = as_nobody(&home)
         .unwrap()
-        .args([CREATE, "by the owner"])
+        .args(create("by the owner"))
         .output()
         .unwrap();
     assert_ok(&by_owner);

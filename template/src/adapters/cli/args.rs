@@ -155,14 +155,14 @@ fn parse_count(raw: &str) -> Result<usize, String> {
 /// A todo named on the command line, or `-` for those named on stdin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Named {
-    Todo(Ref),
+    Id(Ref),
     Stdin,
 }
 
 fn parse_named(raw: &str) -> Result<Named, String> {
     match raw {
         "-" => Ok(Named::Stdin),
-        raw => parse_ref(raw).map(Named::Todo),
+        raw => parse_ref(raw).map(Named::Id),
     }
 }
 
