@@ -7,9 +7,9 @@
 #[path = "faults/harness.rs"]
 mod harness;
 
-/// The words the proofs speak in: the only lines of these tests, with
-/// `display.rs`, that know what a todo is. A CLI made from this one changes
-/// them, and the whole proof holds for it.
+/// The words the proofs speak in: the only lines of these tests that know
+/// what a todo is. A CLI made from this one changes them, and the whole
+/// proof holds for it.
 mod vocabulary {
     /// The record, for the tests that open a list with the store itself.
     pub type Item = my_todo::domain::Todo;
@@ -44,6 +44,12 @@ mod vocabulary {
         format!(
             r#"{{"id": {id}, "ulid": "{ulid}", "title": "{text}", "description": "about {text}", "created_at": "2026-11-22T14:40:23Z"}}"#
         )
+    }
+
+    /// Arguments to create a record that the record's own rules refuse,
+    /// and the reason they give.
+    pub fn refused() -> (Vec<&'static str>, &'static str) {
+        (vec!["add", " \u{200B} "], "a title must not be blank")
     }
 
     /// A record that is JSON, with a number and a ULID, but that the

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use my_todo::adapters::cli::render;
+use my_todo::adapters::cli::table::Frame;
 use my_todo::adapters::json_file::JsonFileStore;
 use my_todo::adapters::time::{DerivedUlids, PinnedClock};
 use my_todo::app::App;
@@ -98,13 +99,9 @@ fn sample() -> Vec<Todo> {
 }
 
 fn table(max_width: Option<usize>, colored: bool) -> String {
-    let layout = render::Layout {
-        now: NOW.parse().unwrap(),
-        max_width,
-        colored,
-    };
+    let frame = Frame { max_width, colored };
     let mut out = Vec::new();
-    render::table(&sample(), &layout, &mut out).unwrap();
+    render::table(&sample(), NOW.parse().unwrap(), &frame, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

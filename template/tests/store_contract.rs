@@ -117,12 +117,15 @@ fn a_failed_update_changes_nothing(store: impl Store<Item>) {
 
 fn records_round_trip_exactly(store: impl Store<Item>) {
     let odd = "tab\there \"quoted\" \\ back\nnew line \u{1b}[31m 🥛 Купить 買う \u{0}";
+    // Longer than any one argument can be.
+    let long = "x".repeat(1 << 20);
     add_ok(&store, odd);
+    add_ok(&store, &long);
     let added = store
-        .update(|list| Ok::<_, StoreError>(list.recent(1).unwrap()))
+        .update(|list| Ok::<_, StoreError>(list.recent(2).unwrap()))
         .unwrap();
     assert_eq!(snapshot(&store).1, added);
-    assert_eq!(texts(&added), [odd]);
+    assert_eq!(texts(&added), [long.as_str(), odd]);
 }
 
 fn removed_records_are_gone_and_ids_never_reused(store: impl Store<Item>) {

@@ -192,10 +192,11 @@ fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
     assert_fails(&out, 74, "cannot write output");
     assert_ok(&run(dir.path(), &create("bread")));
     let out = with_stdout(dir.path(), &full, &[REMOVE, "1", "2", "--json"]);
+    assert_fails(&out, 73, "#1, #2 were ");
     assert_fails(
         &out,
         73,
-        "#1, #2 were completed, but the output could not be written",
+        ", but the output could not be written: No space left on device",
     );
     assert_eq!(records(dir.path()).len(), 0);
 }

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use clap::CommandFactory;
 
 use super::args::{self, Cli, Command, Named};
-use super::{Failure, Outcome, View, exit, render, table};
+use super::{Failure, Outcome, View, exit, render, saved, table};
 use crate::app::{App, AppError};
 use crate::domain::{Ref, Todo};
 use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
@@ -58,19 +58,12 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
 ) -> Result<Outcome, Failure> {
     let list = |todos: &[Todo], out: &mut _| match view.json {
         true => render::json(todos, out),
-        false => {
-            let layout = render::Layout {
-                now: app.now(),
-                max_width: view.width,
-                colored: view.colored,
-            };
-            render::table(todos, &layout, out)
-        }
+        false => render::table(todos, app.now(), &view.frame(), out),
     };
     match command {
         Command::Add { title, description } => {
             let todo = app.add(title, description.unwrap_or_default())?;
-            let saved = format!("todo #{} was added", todo.id);
+            let saved = saved(std::slice::from_ref(&todo), "added");
             let printed = match view.json {
                 true => render::json(std::slice::from_ref(&todo), out),
                 false => writeln!(
@@ -96,7 +89,7 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
         }
         Command::Done { ids } => {
             let done = app.done(&references(&ids)?)?;
-            let saved = completed(&done);
+            let saved = saved(&done, "completed");
             let printed = match view.json {
                 true => render::json(&done, out),
                 false => done.iter().try_for_each(|todo| describe_done(todo, out)),
@@ -151,18 +144,6 @@ fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
         }
     }
     Ok(refs)
-}
-
-/// Which todos were completed, in a few words however many there were.
-fn completed(done: &[Todo]) -> String {
-    match done {
-        [todo] => format!("todo #{} was completed", todo.id),
-        few if few.len() <= 5 => {
-            let numbers: Vec<String> = few.iter().map(|t| format!("#{}", t.id)).collect();
-            format!("todos {} were completed", numbers.join(", "))
-        }
-        many => format!("{} todos were completed", many.len()),
-    }
 }
 
 fn describe_done(todo: &Todo, out: &mut dyn Write) -> io::Result<()> {

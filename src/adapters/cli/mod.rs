@@ -21,6 +21,8 @@ use clap::{ColorChoice, Parser};
 
 pub use args::{Cli, Command, Named};
 
+use crate::domain::Record;
+
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
     pub const NOT_FOUND: u8 = 1;
@@ -122,9 +124,7 @@ pub fn run(
         }) => fail(
             exit::OUTPUT,
             &format!("{saved}, but the output could not be written: {error}"),
-            Some(
-                "the change is saved, and running the command again would repeat it; `my-todo show` shows the list",
-            ),
+            Some("the change is saved, and running the command again would repeat it"),
         ),
         Err(Failure::Report { code, message, tip }) => fail(code, &message, tip.as_deref()),
         Err(Failure::Usage(message)) => fail(exit::USAGE, &message, None),
@@ -138,6 +138,30 @@ pub struct View {
     /// The terminal's width, when there is a terminal.
     pub width: Option<usize>,
     pub colored: bool,
+}
+
+impl View {
+    /// Where a table goes: cut to the terminal, colored as asked.
+    pub fn frame(&self) -> table::Frame {
+        table::Frame {
+            max_width: self.width,
+            colored: self.colored,
+        }
+    }
+}
+
+/// Which records a change saved, in a few words however many there were:
+/// "todo #3 was added", "todos #1, #2 were completed".
+pub fn saved<R: Record>(records: &[R], done: &str) -> String {
+    let noun = R::NOUN;
+    match records {
+        [record] => format!("{noun} #{} was {done}", record.id()),
+        few if few.len() <= 5 => {
+            let numbers: Vec<String> = few.iter().map(|r| format!("#{}", r.id())).collect();
+            format!("{noun}s {} were {done}", numbers.join(", "))
+        }
+        many => format!("{} {noun}s were {done}", many.len()),
+    }
 }
 
 const ERROR: Style = Style::new()

@@ -35,20 +35,14 @@ pub fn age(then: Timestamp, now: Timestamp) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
-/// How a table of todos is laid out.
-#[derive(Debug, Clone, Copy)]
-pub struct Layout {
-    /// The time ages are counted to.
-    pub now: Timestamp,
-    /// A terminal's width, to cut long text to; none when piped.
-    pub max_width: Option<usize>,
-    /// Whether to dim ids and ages and embolden titles.
-    pub colored: bool,
-}
-
 /// Number, title, description and age. To fit a terminal, descriptions and
 /// then titles are cut short with an ellipsis.
-pub fn table(todos: &[Todo], layout: &Layout, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+pub fn table(
+    todos: &[Todo],
+    now: Timestamp,
+    frame: &Frame,
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
     let columns = [
         Column::new("ID", todos.iter().map(|t| t.id.to_string().into()))
             .right()
@@ -61,17 +55,9 @@ pub fn table(todos: &[Todo], layout: &Layout, out: &mut (impl Write + ?Sized)) -
             todos.iter().map(|t| Cow::from(&t.description)),
         )
         .cut_to(11),
-        Column::new(
-            "AGE",
-            todos.iter().map(|t| age(t.created_at, layout.now).into()),
-        )
-        .styled(DIM),
+        Column::new("AGE", todos.iter().map(|t| age(t.created_at, now).into())).styled(DIM),
     ];
-    let frame = Frame {
-        max_width: layout.max_width,
-        colored: layout.colored,
-    };
-    table::table(&columns, &frame, out)
+    table::table(&columns, frame, out)
 }
 
 #[derive(Serialize)]
@@ -142,13 +128,12 @@ mod tests {
     }
 
     fn table_lines(todos: &[Todo], now: Timestamp, max_width: Option<usize>) -> Vec<String> {
-        let layout = Layout {
-            now,
+        let frame = Frame {
             max_width,
             colored: false,
         };
         let mut out = Vec::new();
-        table(todos, &layout, &mut out).unwrap();
+        table(todos, now, &frame, &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()
