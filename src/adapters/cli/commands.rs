@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use clap::CommandFactory;
 
 use super::args::{self, Cli, Command, Named};
-use super::{Failure, Outcome, View, exit, render, saved, table};
+use super::{Failure, Outcome, View, describe, exit, render, saved, table};
 use crate::app::{App, AppError};
 use crate::domain::{Ref, Todo};
 use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
@@ -18,7 +18,7 @@ impl From<AppError> for Failure {
             AppError::Unknown(_) => (exit::NOT_FOUND, Some("run `my-todo show` to see the ids")),
             AppError::Unreadable(_) => (
                 exit::DATA,
-                Some("fix the todo in an editor; my-todo never writes over what it cannot read"),
+                Some("fix that line in an editor; my-todo never writes over what it cannot read"),
             ),
             AppError::Full(_) => (
                 exit::DATA,
@@ -92,7 +92,9 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
             let saved = saved(&done, "completed");
             let printed = match view.json {
                 true => render::json(&done, out),
-                false => done.iter().try_for_each(|todo| describe_done(todo, out)),
+                false => done.iter().try_for_each(|todo| {
+                    describe(out, "Done", todo.id, todo.title.as_str(), &todo.description)
+                }),
             };
             printed.map_err(|e| Failure::output(e, Some(&saved)))?;
             return Ok(Outcome::Saved(saved));
@@ -144,17 +146,4 @@ fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
         }
     }
     Ok(refs)
-}
-
-fn describe_done(todo: &Todo, out: &mut dyn Write) -> io::Result<()> {
-    // In pieces rather than through one format string: `done -` may print
-    // a hundred thousand of these.
-    write!(out, "Done #{}: ", todo.id)?;
-    out.write_all(table::visible(todo.title.as_str()).as_bytes())?;
-    if !todo.description.is_empty() {
-        out.write_all(b" (")?;
-        out.write_all(table::visible(&todo.description).as_bytes())?;
-        out.write_all(b")")?;
-    }
-    out.write_all(b"\n")
 }

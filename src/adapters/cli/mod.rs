@@ -21,7 +21,7 @@ use clap::{ColorChoice, Parser};
 
 pub use args::{Cli, Command, Named};
 
-use crate::domain::Record;
+use crate::domain::{Id, Record};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
@@ -148,6 +148,20 @@ impl View {
             colored: self.colored,
         }
     }
+}
+
+/// One record a change took out, on a line of its own: `Done #3: Buy milk
+/// (2 liters)`. Written in pieces, not through one format string:
+/// `done -` may print a hundred thousand of these.
+pub fn describe(out: &mut dyn Write, done: &str, id: Id, text: &str, more: &str) -> io::Result<()> {
+    write!(out, "{done} #{id}: ")?;
+    out.write_all(table::visible(text).as_bytes())?;
+    if !more.is_empty() {
+        out.write_all(b" (")?;
+        out.write_all(table::visible(more).as_bytes())?;
+        out.write_all(b")")?;
+    }
+    out.write_all(b"\n")
 }
 
 /// Which records a change saved, in a few words however many there were:
