@@ -273,6 +273,27 @@ mod tests {
         assert_eq!(load(&text).unwrap().list.entries().len(), 3);
     }
 
+    /// A list annotated by hand or by a newer version, with a record
+    /// added: what the store does not know is written back as it was.
+    #[test]
+    fn unknown_fields_survive_a_rewrite() {
+        let text = r#"{
+  "version": 1,
+  "owner": {"name": "Ada", "since": 1815},
+  "next_id": 3,
+  "notes": [
+    {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk", "priority": "high", "big": 123456789012345678901234567890, "tags": ["home", {"nested": [1.50, null]}]},
+    {"id": 2, "ulid": "01M81V6XYR0000000000000002", "pinned": true, "text": "Pay rent", "zzz": true}
+  ]
+}
+"#;
+        let mut doc = load(text).unwrap();
+        doc.list
+            .add(|id| Note::holding(id, Ulid::from_parts(1, 3), "Call the plumber", 0).unwrap())
+            .unwrap();
+        insta::assert_snapshot!(rendered(&doc));
+    }
+
     #[test]
     fn a_broken_record_is_reported_when_read_with_its_place() {
         let doc = load(HAND_WRITTEN).unwrap();
