@@ -43,7 +43,6 @@ pub use files::MAX_FILE_BYTES;
 pub use layout::VERSION;
 pub use record::JsonRecord;
 pub use render::render;
-pub use todo::TodoFields;
 
 /// A store of records `R` in one JSON file.
 pub struct JsonFileStore<R> {
