@@ -18,7 +18,7 @@ const GAP: &str = "  ";
 /// it is shown on.
 pub fn visible(text: &str) -> Cow<'_, str> {
     // Printable ASCII, the usual case, is seen at a glance.
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_unsafe) {
+    if is_printable_ascii(text) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -163,7 +163,15 @@ pub fn table(columns: &[Column], frame: &Frame, out: &mut (impl Write + ?Sized))
 /// make `❤` + U+FE0F two columns wide) added up. Tables measure and cut
 /// with this one measure, so their arithmetic always adds up.
 pub fn columns(text: &str) -> usize {
+    // Printable ASCII, the usual case: a column a byte.
+    if is_printable_ascii(text) {
+        return text.len();
+    }
     text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// The spaces that pad `text` out to `width` columns.
@@ -176,6 +184,10 @@ fn spaces(text: &str, width: usize) -> String {
 fn fit(text: &str, width: usize) -> Cow<'_, str> {
     if columns(text) <= width {
         return Cow::Borrowed(text);
+    }
+    if is_printable_ascii(text) {
+        let kept = width.saturating_sub(1);
+        return Cow::Owned(format!("{}…", &text[..kept]));
     }
     let mut kept = String::new();
     let mut used = 0;
