@@ -168,9 +168,13 @@ impl<E: Entry> List<E> {
         let mut chosen = vec![false; self.entries.len()];
         let mut unknown = Vec::new();
         let mut reported = HashSet::new();
+        let mut next = 0;
         for r in refs {
-            match positions.find(&self.entries, r) {
-                Some(p) => chosen[p] = true,
+            match positions.find(&self.entries, r, next) {
+                Some(p) => {
+                    chosen[p] = true;
+                    next = p + 1;
+                }
                 None if reported.insert(*r) => unknown.push(*r),
                 None => {}
             }
@@ -228,7 +232,15 @@ impl Positions {
         Self::Index(by_id.chain(by_ulid).collect())
     }
 
-    fn find<E: Entry>(&self, entries: &[E], r: &Ref) -> Option<usize> {
+    /// Where `r` is; `likely` is where to look first, as references given
+    /// in the list's order come one after another.
+    fn find<E: Entry>(&self, entries: &[E], r: &Ref, likely: usize) -> Option<usize> {
+        if entries
+            .get(likely)
+            .is_some_and(|e| r.matches(e.id(), e.ulid()))
+        {
+            return Some(likely);
+        }
         match (self, r) {
             (Self::Scan, r) => entries.iter().position(|e| r.matches(e.id(), e.ulid())),
             (Self::Sorted { ids: true, .. }, Ref::Id(id)) => {

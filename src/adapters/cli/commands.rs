@@ -136,7 +136,7 @@ fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
                 let before = refs.len();
                 // Each id takes two bytes at least, with what separates it.
                 refs.reserve(text.len() / 2);
-                for word in text.split_whitespace() {
+                for word in text.split_ascii_whitespace() {
                     refs.push(args::parse_ref(word).map_err(Failure::Usage)?);
                 }
                 if refs.len() == before {

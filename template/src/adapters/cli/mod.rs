@@ -94,7 +94,8 @@ pub fn run(
         true => Box::new(anstream::AutoStream::new(stdout.lock(), choice)),
         false => Box::new(stdout.lock()),
     };
-    let mut out = BufWriter::new(sink);
+    // Large enough that printing many records takes few writes.
+    let mut out = BufWriter::with_capacity(64 * 1024, sink);
     let view = View {
         json,
         width,
