@@ -127,3 +127,19 @@ pub fn as_nobody(dir: &Path) -> Option<Command> {
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
     Some(in_clean(cmd, dir))
 }
+
+/// A device node of the test's own, `name` in `dir`, with the numbers of a
+/// system device (`c 1 3` is null, `c 1 7` is full): never the system's.
+/// False where this process may not make one (it needs root).
+#[cfg(unix)]
+pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) -> bool {
+    let made = Command::new("mknod")
+        .arg(dir.join(name))
+        .args(numbers)
+        .output()
+        .unwrap();
+    if !made.status.success() {
+        eprintln!("skipped: cannot make a device node here (needs root)");
+    }
+    made.status.success()
+}

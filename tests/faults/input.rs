@@ -2,7 +2,6 @@
 //! record, the last number, and output that cannot be written.
 
 use std::fs;
-use std::process::Command;
 
 use super::harness::*;
 
@@ -160,16 +159,9 @@ fn with_stdout(dir: &std::path::Path, stdout: &fs::File, args: &[&str]) -> std::
 #[test]
 fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
     let dir = scratch();
-    // A full disk, from a device node of the test's own with /dev/full's
-    // numbers. (A closed or read-only stdout will not do: Rust programs
-    // take a write there as done.)
-    let made = Command::new("mknod")
-        .arg(dir.path().join("full"))
-        .args(["c", "1", "7"])
-        .output()
-        .unwrap();
-    if !made.status.success() {
-        eprintln!("skipped: cannot make a device node here (needs root)");
+    // A full disk, from a device node of the test's own. (A closed or
+    // read-only stdout will not do: Rust programs take a write there as done.)
+    if !private_device(dir.path(), "full", ["c", "1", "7"]) {
         return;
     }
     let full = fs::OpenOptions::new()

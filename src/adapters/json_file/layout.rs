@@ -81,15 +81,20 @@ pub fn write_record<R: JsonRecord>(out: &mut impl Write, record: &R) -> io::Resu
 /// The number and ULID at the start of a line as `write_record` writes
 /// them, read without a parser; `None` for a line that begins otherwise.
 pub fn read_identity(line: &[u8]) -> Option<(Id, Ulid)> {
-    let rest = line.strip_prefix(ID.as_bytes())?;
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 1 && rest[0] == b'0' {
-        return None; // JSON numbers have no leading zeros
-    }
-    let id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
-    let rest = rest[digits..].strip_prefix(ULID.as_bytes())?;
+    let (id, rest) = read_number(line.strip_prefix(ID.as_bytes())?)?;
+    let rest = rest.strip_prefix(ULID.as_bytes())?;
     let ulid = parse_ulid(std::str::from_utf8(rest.get(..26)?).ok()?)?;
     (rest.get(26) == Some(&b'"')).then_some((Id(id), ulid))
+}
+
+/// The whole number `text` begins with, as JSON writes it, and what follows.
+pub fn read_number(text: &[u8]) -> Option<(u64, &[u8])> {
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 1 && text[0] == b'0' {
+        return None; // JSON numbers have no leading zeros
+    }
+    let number = std::str::from_utf8(&text[..digits]).ok()?.parse().ok()?;
+    Some((number, &text[digits..]))
 }
 
 /// JSON on one line, with a space after each colon and comma.

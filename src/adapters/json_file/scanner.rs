@@ -22,13 +22,8 @@ pub fn read_as_written<R: JsonRecord>(
     checks: Checks,
 ) -> Option<(u64, Vec<Stored<R>>)> {
     let bytes = source.bytes();
-    let rest = bytes.strip_prefix(HEAD.as_bytes())?;
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 1 && rest[0] == b'0' {
-        return None; // JSON numbers have no leading zeros
-    }
-    let next_id = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
-    let rest = rest[digits..].strip_prefix(AFTER_NEXT_ID.as_bytes())?;
+    let (next_id, rest) = layout::read_number(bytes.strip_prefix(HEAD.as_bytes())?)?;
+    let rest = rest.strip_prefix(AFTER_NEXT_ID.as_bytes())?;
     let rest = rest.strip_prefix(layout::opening::<R>().as_bytes())?;
     if rest == CLOSE_EMPTY.as_bytes() {
         return Some((next_id, Vec::new()));
