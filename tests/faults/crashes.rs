@@ -1,6 +1,5 @@
 //! A writer killed at any moment, and writes that fail: the list stays whole.
 
-use std::fs;
 use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -82,7 +81,7 @@ fn a_real_file_size_limit_changes_nothing() {
     let dir = scratch();
     let path = dir.path().join(FILE);
     write_list(&path, 20);
-    let before = fs::read(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
     assert!(before.len() > 512);
     // `ulimit -f 1` caps files at 512 bytes, as a full disk would. The
     // kernel answers a write past it with SIGXFSZ, which kills a process
@@ -101,6 +100,6 @@ fn a_real_file_size_limit_changes_nothing() {
         74,
         &format!("error: cannot save {FILE}: File too large"),
     );
-    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(temp_files(dir.path()), Vec::<PathBuf>::new());
 }

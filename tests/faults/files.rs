@@ -1,9 +1,6 @@
 //! Files that are not lists, or not files at all: refused, left alone.
 
 use std::fs;
-use std::path::Path;
-use std::process::Output;
-use std::time::{Duration, Instant};
 
 use my_todo::adapters::json_file::MAX_FILE_BYTES;
 use serde_json::Value;
@@ -236,7 +233,10 @@ fn a_directory_in_the_way_is_an_io_error_and_nothing_beside_it_is_touched() {
 }
 
 /// Runs `args` in `dir`, or fails the test if it does not end within 10 s.
-fn run_briefly(dir: &Path, args: &[&str]) -> Output {
+#[cfg(unix)]
+fn run_briefly(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    use std::time::{Duration, Instant};
+
     let mut child = my_todo(dir)
         .args(args)
         .stdout(std::process::Stdio::piped())

@@ -2,8 +2,6 @@
 //! drive a terminal, cut to a terminal's width, refused where the record's
 //! rules refuse it.
 
-use std::process::Command;
-
 use super::harness::*;
 
 #[test]
@@ -40,7 +38,7 @@ fn what_the_records_rules_refuse_is_a_usage_error_and_nothing_is_stored() {
 /// colors off so that only the text is measured.
 #[cfg(target_os = "linux")]
 fn on_a_terminal(dir: &std::path::Path, columns: u16, command: &str) -> (Option<i32>, String) {
-    let out = Command::new("script")
+    let out = std::process::Command::new("script")
         .arg("-qec")
         .arg(format!("stty cols {columns} rows 24; {command}"))
         .arg(dir.join("typescript"))

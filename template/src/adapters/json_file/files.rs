@@ -67,6 +67,8 @@ fn may_follow(_link: &Path, _meta: &Metadata) -> io::Result<()> {
 
 /// Something other than a plain file, where a list or its lock should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Only Unix tells FIFOs, sockets and devices apart.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub enum NotAFile {
     Directory,
     Link,
