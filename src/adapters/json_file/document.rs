@@ -26,6 +26,8 @@ use crate::domain::{Entry, Id, InvalidList, List, Needle, Unreadable};
 pub struct Document<R> {
     pub list: List<Stored<R>>,
     pub(super) unknown_top: BTreeMap<String, Box<RawValue>>,
+    /// How the records read from the file are laid out there.
+    pub(super) reading: Reading,
 }
 
 impl<R> Default for Document<R> {
@@ -33,6 +35,7 @@ impl<R> Default for Document<R> {
         Self {
             list: List::default(),
             unknown_top: BTreeMap::new(),
+            reading: Reading::AsWritten,
         }
     }
 }
@@ -236,10 +239,11 @@ pub fn parse_telling<R: JsonRecord>(
         bytes: Box::new(bytes),
         checks,
     });
-    if let Some((next_id, entries)) = scanner::read_as_written::<R>(&source, checks) {
+    if let Some(scanned) = scanner::read_as_written::<R>(&source, checks) {
         let doc = Document {
-            list: List::from_parts(next_id, entries)?,
-            unknown_top: BTreeMap::new(),
+            list: List::from_parts(scanned.next_id, scanned.entries)?,
+            unknown_top: scanned.unknown_top,
+            reading: Reading::AsWritten,
         };
         return Ok((doc, Reading::AsWritten));
     }

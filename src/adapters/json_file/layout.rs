@@ -49,6 +49,9 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
+/// What begins the line of a top-level field.
+pub const UNKNOWN_INDENT: &str = "  \"";
+
 /// A top-level field this store does not know, on a line of its own.
 pub fn write_unknown(out: &mut impl Write, key: &str, raw: &str) -> io::Result<()> {
     writeln!(out, "  {}: {raw},", quoted(key))
@@ -58,9 +61,14 @@ pub fn write_unknown(out: &mut impl Write, key: &str, raw: &str) -> io::Result<(
 const ID: &str = "{\"id\": ";
 const ULID: &str = ", \"ulid\": \"";
 
+/// The start of a record's line: `{"id": 12, "ulid": "01…"`.
+pub fn write_identity(out: &mut impl Write, id: Id, ulid: Ulid) -> io::Result<()> {
+    write!(out, "{ID}{id}{ULID}{ulid}\"")
+}
+
 /// A record on one line: its number and ULID, then its own fields.
 pub fn write_record<R: JsonRecord>(out: &mut impl Write, record: &R) -> io::Result<()> {
-    write!(out, "{ID}{}{ULID}{}\"", record.id(), record.ulid())?;
+    write_identity(out, record.id(), record.ulid())?;
     let mut fields = Vec::new();
     record
         .to_fields()

@@ -16,6 +16,7 @@
 //!   `parallel.rs`: a part per core.
 
 mod any_layout;
+mod canonical;
 #[cfg(test)]
 mod contract;
 mod document;

@@ -1,11 +1,14 @@
-//! Writing a list back: in the layout `layout` spells, with every record a
-//! command did not touch written as it was read, side by side in one piece.
+//! Writing a list back: in the layout `layout` spells, whatever layout it
+//! was read in. Records read from a list already in that layout and not
+//! touched since are written as they were, side by side in one piece;
+//! records read from any other layout are written out again, canonically.
 
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::document::{Document, Source, Stored};
+use super::canonical;
+use super::document::{Document, Reading, Source, Stored};
 use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT, SEPARATOR};
 use super::record::JsonRecord;
 
@@ -13,7 +16,7 @@ use super::record::JsonRecord;
 pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Result<()> {
     write!(out, "{HEAD}{}{AFTER_NEXT_ID}", doc.list.next_id())?;
     for (key, raw) in &doc.unknown_top {
-        layout::write_unknown(out, key, raw.get())?;
+        layout::write_unknown(out, key, &canonical::normalize(raw.get()))?;
     }
     out.write_all(layout::opening::<R>().as_bytes())?;
     let entries = doc.list.entries();
@@ -21,6 +24,16 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
     while n < entries.len() {
         out.write_all(if n == 0 { INDENT } else { SEPARATOR }.as_bytes())?;
         match &entries[n] {
+            Stored::Read {
+                id,
+                ulid,
+                source,
+                span,
+            } if doc.reading == Reading::AnyLayout => {
+                let raw = std::str::from_utf8(&source.bytes()[span.clone()])
+                    .map_err(|_| io::Error::other("a record read whole was not text"))?;
+                canonical::write_record(out, *id, *ulid, raw)?;
+            }
             Stored::Read { source, span, .. } => {
                 // Records that lie side by side in the file, as this
                 // function writes them, go out as they are in one piece.
