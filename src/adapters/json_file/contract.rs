@@ -267,7 +267,12 @@ mod tests {
             r#"    {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk", "tags": ["x", 1.50]},"#
         ));
         assert!(text.contains(r#""text": """#));
-        assert_eq!(parse_telling::<Note>("notes.json", text.clone(), Checks::All).unwrap().1, Reading::AsWritten);
+        assert_eq!(
+            parse_telling::<Note>("notes.json", text.clone(), Checks::All)
+                .unwrap()
+                .1,
+            Reading::AsWritten
+        );
         assert!(text.contains("  \"owner\": {\"name\": \"Ada\"},\n"));
         assert!(text.ends_with(
             "{\"id\": 3, \"ulid\": \"00000000010000000000000003\", \"text\": \"new\", \"pinned\": false}\n  ]\n}\n"
