@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use my_todo::adapters::cli;
+use my_todo::adapters::git::GitRepository;
 use my_todo::adapters::json_file::JsonFileStore;
 use my_todo::adapters::time::{DerivedUlids, PinnedClock, RandomUlids, SystemClock};
 use my_todo::app::App;
+use my_todo::app::sharing::Sharing;
 use my_todo::ports::{Clock, UlidSource};
 
 /// Pins the clock, and with it the ULIDs, for reproducible runs (docs, tests).
@@ -36,9 +38,11 @@ fn main() -> ExitCode {
             }
         },
     };
-    let store = JsonFileStore::new(cli.file, cli.lock_timeout);
+    let store = JsonFileStore::new(&cli.file, cli.lock_timeout);
     let app = App::new(store, clock, ulids);
+    let versions = JsonFileStore::new(&cli.file, cli.lock_timeout);
+    let sharing = Sharing::new(versions, GitRepository::new(env!("CARGO_BIN_NAME")));
     cli::run(cli.json, cli.color, |view, out| {
-        cli::commands::execute(cli.command, view, &app, out)
+        cli::commands::execute(cli.command, view, &app, &sharing, out)
     })
 }

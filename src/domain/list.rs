@@ -8,9 +8,9 @@ use ulid::Ulid;
 use super::{Entry, Id, Needle, Record, Ref, Unreadable};
 
 /// Ids stay below 2^53 so that every JSON reader, JavaScript included, reads them exactly.
-const MAX_ID: u64 = (1 << 53) - 1;
+pub(super) const MAX_ID: u64 = (1 << 53) - 1;
 /// The next id of a list that has handed out `MAX_ID`: still exact in JSON.
-const EXHAUSTED: u64 = MAX_ID + 1;
+pub(super) const EXHAUSTED: u64 = MAX_ID + 1;
 
 /// The records, in the order they were added, and the next id to hand out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::Id;
+use super::list::{EXHAUSTED, MAX_ID};
 
 /// A record's fields as a merge sees them: compared whole first, and split
 /// into single fields only where the sides differ.
@@ -97,8 +98,18 @@ pub struct Merged<F: Fields> {
     pub renumbered: Vec<Renumbered>,
 }
 
+/// Two lists that gave out numbers close to the last a record can have
+/// would need more numbers than there are to keep every record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the merged list would need numbers past {MAX_ID}, the last a record can have")]
+pub struct OutOfNumbers;
+
 /// The three-way merge of `ours` and `theirs`, which both come from `base`.
-pub fn merge<F: Fields>(base: &Side<F>, ours: &Side<F>, theirs: &Side<F>) -> Merged<F> {
+pub fn merge<F: Fields>(
+    base: &Side<F>,
+    ours: &Side<F>,
+    theirs: &Side<F>,
+) -> Result<Merged<F>, OutOfNumbers> {
     let by_ulid = |side: &Side<F>| -> HashMap<Ulid, usize> {
         side.records
             .iter()
@@ -137,9 +148,19 @@ pub fn merge<F: Fields>(base: &Side<F>, ours: &Side<F>, theirs: &Side<F>) -> Mer
     });
     let next_id = ours.next_id.max(theirs.next_id);
     let (next_id, renumbered) = renumber(&mut records, next_id);
+    if next_id > EXHAUSTED {
+        return Err(OutOfNumbers);
+    }
+    // Conflicts name a record by the number it has now.
+    let moved: HashMap<Ulid, Id> = renumbered.iter().map(|r| (r.ulid, r.to)).collect();
+    for conflict in &mut conflicts {
+        if let Some((id, ulid)) = &mut conflict.record {
+            *id = moved.get(ulid).copied().unwrap_or(*id);
+        }
+    }
     let top = merge_fields(&base.top, &ours.top, &theirs.top, None, &mut conflicts);
     conflicts.sort_by(|a, b| (a.record, &a.field).cmp(&(b.record, &b.field)));
-    Merged {
+    Ok(Merged {
         side: Side {
             next_id,
             top,
@@ -147,7 +168,7 @@ pub fn merge<F: Fields>(base: &Side<F>, ours: &Side<F>, theirs: &Side<F>) -> Mer
         },
         conflicts,
         renumbered,
-    }
+    })
 }
 
 /// A record as both sides left it, from `base` where it came from one.
@@ -335,10 +356,10 @@ mod tests {
     }
 
     fn both_ways(base: &Side<Plain>, a: &Side<Plain>, b: &Side<Plain>) -> Merged<Plain> {
-        let one = merge(base, a, b);
+        let one = merge(base, a, b).unwrap();
         assert_eq!(
             one,
-            merge(base, b, a),
+            merge(base, b, a).unwrap(),
             "the merge depends on which side is ours"
         );
         one
@@ -404,6 +425,22 @@ mod tests {
                 values: [Some(5), Some(7)],
             }]
         );
+    }
+
+    #[test]
+    fn a_merge_that_needs_numbers_past_the_last_is_refused() {
+        let base = side(EXHAUSTED, vec![record(MAX_ID, 10, &[])]);
+        let a = side(
+            EXHAUSTED,
+            vec![record(MAX_ID, 10, &[]), record(MAX_ID - 1, 30, &[])],
+        );
+        let b = side(
+            EXHAUSTED,
+            vec![record(MAX_ID, 10, &[]), record(MAX_ID - 1, 31, &[])],
+        );
+        assert_eq!(merge(&base, &a, &b), Err(OutOfNumbers));
+        let one_side = side(EXHAUSTED, vec![record(MAX_ID, 10, &[])]);
+        assert!(merge(&base, &a, &one_side).is_ok());
     }
 
     #[test]
@@ -495,7 +532,7 @@ mod tests {
             ids.dedup();
             prop_assert_eq!(ids.len(), result.len());
             prop_assert!(result.iter().all(|r| r.id.0 < merged.side.next_id));
-            let again = merge(&base, &a, &a);
+            let again = merge(&base, &a, &a).unwrap();
             let mut in_order = a.records.clone();
             in_order.sort_by_cached_key(|r| {
                 let made = r.fields.created().map(Timestamp::as_millisecond);

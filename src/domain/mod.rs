@@ -12,7 +12,7 @@ mod title;
 mod todo;
 
 pub use list::{InvalidList, List, ListFull, Unknown};
-pub use merge::{Conflict, Fields, Merged, Renumbered, Side, Version, merge};
+pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};
 pub use search::Needle;
 pub use title::{BlankTitle, Title};

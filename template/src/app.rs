@@ -1,4 +1,7 @@
 //! The use cases: one function per command, generic over the ports.
+//! `sharing.rs`: those of a list kept in git.
+
+pub mod sharing;
 
 use jiff::Timestamp;
 

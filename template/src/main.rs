@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use {{crate_name}}::adapters::cli;
+use {{crate_name}}::adapters::git::GitRepository;
 use {{crate_name}}::adapters::json_file::JsonFileStore;
 use {{crate_name}}::adapters::time::{DerivedUlids, PinnedClock, RandomUlids, SystemClock};
 use {{crate_name}}::app::App;
+use {{crate_name}}::app::sharing::Sharing;
 use {{crate_name}}::ports::{Clock, UlidSource};
 
 /// Pins the clock, and with it the ULIDs, for reproducible runs (docs, tests).
@@ -36,9 +38,11 @@ fn main() -> ExitCode {
             }
         },
     };
-    let store = JsonFileStore::new(cli.file, cli.lock_timeout);
+    let store = JsonFileStore::new(&cli.file, cli.lock_timeout);
     let app = App::new(store, clock, ulids);
+    let versions = JsonFileStore::new(&cli.file, cli.lock_timeout);
+    let sharing = Sharing::new(versions, GitRepository::new(env!("CARGO_BIN_NAME")));
     cli::run(cli.json, cli.color, |view, out| {
-        cli::commands::execute(cli.command, view, &app, out)
+        cli::commands::execute(cli.command, view, &app, &sharing, out)
     })
 }

@@ -1,9 +1,11 @@
 //! What the use cases need from the outside world, in the domain's words.
 
+use std::path::{Path, PathBuf};
+
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use crate::domain::{Entry, Id, List, Record};
+use crate::domain::{Entry, Fields, Id, List, Merged, Record, Side, Unreadable, Version};
 
 /// Why a store could not do its work. The message names the place and the cause.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +43,80 @@ pub trait Store<R: Record> {
         &self,
         f: impl FnOnce(&mut List<Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
+}
+
+/// The versions of a list that a merge puts together, as a store reads and
+/// writes them: the list's own file, and the copies git makes of it.
+pub trait Versions<R: Record> {
+    /// A record's fields as a merge compares them, each value as text the
+    /// store can show a person.
+    type Fields: Fields<Value = String>;
+
+    /// Where both values of a conflicting field are kept in the merged list.
+    const CONFLICTS: &'static str;
+
+    /// Where the list is.
+    fn location(&self) -> &Path;
+
+    /// The list in the file at `path`, which messages call `name`; an
+    /// empty or missing file is an empty list.
+    fn open(&self, path: &Path, name: &str) -> Result<Side<Self::Fields>, StoreError>;
+
+    /// The list in `bytes`, which came from where `name` says.
+    fn parse(&self, name: &str, bytes: Vec<u8>) -> Result<Side<Self::Fields>, StoreError>;
+
+    /// The record a merged version is, to name it to a person.
+    fn record(&self, version: &Version<Self::Fields>) -> Result<R, Unreadable>;
+
+    /// Replaces the file at `path`, a copy git made, with `merged`.
+    fn write(&self, path: &Path, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+
+    /// Replaces the list with `merged`, whatever it holds now, while no
+    /// other writer can run.
+    fn replace(&self, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+
+    /// The files beside the list that belong to one clone, never to be
+    /// shared: names in the list's folder, where `*` stands for any text.
+    fn private_files(&self) -> Vec<String>;
+}
+
+/// The repository a list is kept in, run by the person's own git.
+pub trait Repository {
+    /// The versions of the file at `list` that git keeps while a merge of
+    /// it waits to be resolved; none when there is no such merge.
+    fn unmerged(&self, list: &Path) -> Result<Option<Unmerged>, RepositoryError>;
+
+    /// Has git merge the file at `list` with this program from now on, and
+    /// keep `private` (names beside it) out of sight. Says what it did.
+    fn set_up(&self, list: &Path, private: &[String]) -> Result<Vec<String>, RepositoryError>;
+}
+
+/// The three versions git keeps of a file it could not merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmerged {
+    /// Where the versions came from, for messages.
+    pub path: PathBuf,
+    /// Missing where both sides added the file.
+    pub base: Option<Vec<u8>>,
+    /// Missing where that side deleted the file.
+    pub ours: Option<Vec<u8>>,
+    pub theirs: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RepositoryError {
+    pub kind: RepositoryErrorKind,
+    pub message: String,
+    pub tip: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepositoryErrorKind {
+    /// Not in a repository, or git is not installed.
+    Unavailable,
+    /// git ran, and failed.
+    Failed,
 }
 
 /// The current time.

@@ -4,12 +4,14 @@
 //! - `args.rs`: the commands and flags, declared for clap.
 //! - `commands.rs`: what each command does and says.
 //! - `render.rs`: how a todo looks, in a table and in JSON.
+//! - `sharing.rs`: the `git` commands, for a list kept in git.
 //! - `table.rs` and this file know no record: tables, safe text, output,
 //!   errors and exit codes.
 
 mod args;
 pub mod commands;
 pub mod render;
+pub mod sharing;
 pub mod table;
 
 use std::ffi::OsString;
@@ -32,6 +34,10 @@ pub mod exit {
     pub const OUTPUT: u8 = 73;
     pub const IO: u8 = 74;
     pub const TEMPORARY: u8 = 75;
+    /// git is missing, failed, or the list is not in a work tree.
+    pub const UNAVAILABLE: u8 = 69;
+    /// A merge left conflicts to settle by hand.
+    pub const CONFLICTS: u8 = 1;
 }
 
 pub enum Outcome {
@@ -39,6 +45,8 @@ pub enum Outcome {
     /// A change was saved; says which, in case it cannot be printed.
     Saved(String),
     NothingFound,
+    /// A merge was written, with conflicts to settle by hand.
+    Conflicted,
 }
 
 /// The command line, parsed, or clap's report of what is wrong with it. A
@@ -112,6 +120,7 @@ pub fn run(
     match outcome {
         Ok(Outcome::Done | Outcome::Saved(_)) => ExitCode::SUCCESS,
         Ok(Outcome::NothingFound) => ExitCode::from(exit::NOT_FOUND),
+        Ok(Outcome::Conflicted) => ExitCode::from(exit::CONFLICTS),
         // The reader went away on purpose, as `| head` does.
         Err(Failure::Output { error, .. }) if error.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS

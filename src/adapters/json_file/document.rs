@@ -186,7 +186,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
 /// The rest of a record whose number and ULID were read when the list was
 /// opened; the error says where in `raw` and what is wrong with it. Keys
 /// given twice were looked for already if every line was checked.
-fn decode<R: JsonRecord>(
+pub(super) fn decode<R: JsonRecord>(
     id: Id,
     ulid: Ulid,
     raw: &str,
@@ -212,6 +212,9 @@ pub enum FormatError {
     },
     #[error("it is format version {0}, and this version of my-todo reads version {VERSION}")]
     Newer(u64),
+    /// Conflict markers git left from a merge, from this line on.
+    #[error("it holds git's conflict markers from line {0}")]
+    Unmerged(usize),
     #[error("it is not UTF-8 text (invalid byte at offset {0})")]
     NotText(usize),
     #[error(transparent)]
@@ -247,5 +250,18 @@ pub fn parse_telling<R: JsonRecord>(
         };
         return Ok((doc, Reading::AsWritten));
     }
-    any_layout::read::<R>(&source, checks).map(|doc| (doc, Reading::AnyLayout))
+    any_layout::read::<R>(&source, checks)
+        .map(|doc| (doc, Reading::AnyLayout))
+        .map_err(|e| conflict_markers(source.bytes()).map_or(e, FormatError::Unmerged))
+}
+
+/// The line of the first of the conflict markers git leaves in a file it
+/// could not merge, if there are any: `<<<<<<<`, `=======`, `>>>>>>>`,
+/// each at the start of a line, in that order.
+fn conflict_markers(bytes: &[u8]) -> Option<usize> {
+    let mut lines = bytes.split(|&b| b == b'\n').enumerate();
+    let (start, _) = lines.find(|(_, line)| line.starts_with(b"<<<<<<<"))?;
+    lines.find(|(_, line)| line.starts_with(b"======="))?;
+    lines.find(|(_, line)| line.starts_with(b">>>>>>>"))?;
+    Some(start + 1)
 }

@@ -89,10 +89,21 @@ pub fn write_record<R: JsonRecord>(out: &mut impl Write, record: &R) -> io::Resu
 /// The number and ULID at the start of a line as `write_record` writes
 /// them, read without a parser; `None` for a line that begins otherwise.
 pub fn read_identity(line: &[u8]) -> Option<(Id, Ulid)> {
+    identity(line).map(|(id, ulid, _)| (id, ulid))
+}
+
+/// What follows the number and ULID at the start of a line as
+/// `write_record` writes it: `, "title": …}`, or `}`.
+pub fn after_identity(line: &[u8]) -> Option<&[u8]> {
+    identity(line).map(|(_, _, rest)| rest)
+}
+
+fn identity(line: &[u8]) -> Option<(Id, Ulid, &[u8])> {
     let (id, rest) = read_number(line.strip_prefix(ID.as_bytes())?)?;
     let rest = rest.strip_prefix(ULID.as_bytes())?;
     let ulid = parse_ulid(std::str::from_utf8(rest.get(..26)?).ok()?)?;
-    (rest.get(26) == Some(&b'"')).then_some((Id(id), ulid))
+    let rest = rest.get(26..)?.strip_prefix(b"\"")?;
+    Some((Id(id), ulid, rest))
 }
 
 /// The whole number `text` begins with, as JSON writes it, and what follows.

@@ -12,6 +12,7 @@
 //!   list in that layout fast, `any_layout.rs` reads any other and explains.
 //! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
 //! - `render.rs`: writing back; `search.rs`: the search prefilter.
+//! - `merging.rs`: lists as a three-way merge sees them, and its result.
 //! - `files.rs`: links, locks, reading and atomic replacement;
 //!   `parallel.rs`: a part per core.
 
@@ -23,6 +24,7 @@ mod document;
 mod fields;
 mod files;
 mod layout;
+mod merging;
 mod parallel;
 mod position;
 mod record;
@@ -35,9 +37,10 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::List;
-use crate::ports::{Store, StoreError, StoreErrorKind};
+use crate::domain::{List, Merged, Side, Unreadable, Version};
+use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
+use merging::Line;
 
 pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
 pub use files::MAX_FILE_BYTES;
@@ -63,37 +66,64 @@ impl<R: JsonRecord> JsonFileStore<R> {
     }
 
     fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
-        let bytes = match files::read(target) {
-            Ok(Contents::Bytes(bytes)) => bytes,
-            Ok(Contents::Missing) => return Ok(Document::default()),
-            Ok(Contents::NotAFile(kind)) => return Err(self.not_a_file(kind)),
-            Ok(Contents::TooLarge(size)) => {
-                return Err(self.error(
-                    StoreErrorKind::Unusable,
-                    format!(
-                        "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                        self.shown(),
-                        R::NOUN
-                    ),
-                    Some(self.recovery_tip()),
-                ));
-            }
-            Err(e) => {
-                return Err(self.error(
-                    StoreErrorKind::Io,
-                    format!("cannot read {}: {e}", self.shown()),
-                    None,
-                ));
-            }
-        };
-        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| match e {
+        match self.contents(target)? {
+            None => Ok(Document::default()),
+            Some(bytes) => self.parse_named(bytes, checks),
+        }
+    }
+
+    fn parse_named(
+        &self,
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+        checks: Checks,
+    ) -> Result<Document<R>, StoreError> {
+        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| self.format_error(e))
+    }
+
+    /// The bytes of the file at `target`, which messages name as this
+    /// store's list; none when it is missing.
+    fn contents(&self, target: &Path) -> Result<Option<files::Bytes>, StoreError> {
+        match files::read(target) {
+            Ok(Contents::Bytes(bytes)) => Ok(Some(bytes)),
+            Ok(Contents::Missing) => Ok(None),
+            Ok(Contents::NotAFile(kind)) => Err(self.not_a_file(kind)),
+            Ok(Contents::TooLarge(size)) => Err(self.error(
+                StoreErrorKind::Unusable,
+                format!(
+                    "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                    self.shown(),
+                    R::NOUN
+                ),
+                Some(self.recovery_tip()),
+            )),
+            Err(e) => Err(self.error(
+                StoreErrorKind::Io,
+                format!("cannot read {}: {e}", self.shown()),
+                None,
+            )),
+        }
+    }
+
+    fn format_error(&self, e: FormatError) -> StoreError {
+        match e {
             FormatError::Newer(_) => self.error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer my-todo: {e}", self.shown()),
                 Some("upgrade my-todo to use this list; it was left as it was".into()),
             ),
+            FormatError::Unmerged(line) => self.error(
+                StoreErrorKind::Unusable,
+                format!(
+                    "{} holds a git merge that was not finished: conflict markers from line {line}",
+                    self.shown()
+                ),
+                Some(format!(
+                    "run `my-todo git resolve` to merge the versions git kept, then `git add {}`",
+                    self.shown()
+                )),
+            ),
             e => self.unusable(e.to_string()),
-        })
+        }
     }
 
     fn not_a_file(&self, kind: NotAFile) -> StoreError {
@@ -152,10 +182,24 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
         &self,
         f: impl FnOnce(&mut List<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
+        let (target, owner, _lock) = self.lock()?;
+        files::remove_stale_temps(&target);
+        // What is written back must have been read whole.
+        let mut doc = self.load(&target, Checks::All)?;
+        let out = f(&mut doc.list)?;
+        files::replace(&target, owner, |out| render(&doc, out)).map_err(|e| self.save_error(e))?;
+        Ok(out)
+    }
+}
+
+impl<R: JsonRecord> JsonFileStore<R> {
+    /// Takes the list's lock, for as long as the returned file is kept:
+    /// where the list is, whose it is, and the lock.
+    fn lock(&self) -> Result<(PathBuf, Option<Owner>, std::fs::File), StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
         // Refused before any file is made or removed beside it.
         if let Some(kind) = files::not_a_file(&target).map_err(|e| self.io_error("open", e))? {
-            return Err(self.not_a_file(kind).into());
+            return Err(self.not_a_file(kind));
         }
         let owner = Owner::of(&target);
         let lock_path = files::lock_path(&target);
@@ -170,7 +214,7 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
                 tip.map(Into::into),
             )
         };
-        let _lock =
+        let lock =
             files::lock(&lock_path, self.lock_wait, owner).map_err(|failure| match failure {
                 LockFailure::Busy => self.error(
                     StoreErrorKind::Busy,
@@ -188,16 +232,61 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
                 LockFailure::Io(e) => lock_error(e.to_string(), None),
             })?;
         files::remove_stale_temps(&target);
-        // What is written back must have been read whole.
-        let mut doc = self.load(&target, Checks::All)?;
-        let out = f(&mut doc.list)?;
-        files::replace(&target, owner, |out| render(&doc, out)).map_err(|e| {
-            self.error(
-                StoreErrorKind::Io,
-                format!("cannot save {}: {e}", self.shown()),
-                Some("nothing was changed; the list is as it was before this command".into()),
-            )
-        })?;
-        Ok(out)
+        Ok((target, owner, lock))
+    }
+
+    fn save_error(&self, e: std::io::Error) -> StoreError {
+        self.error(
+            StoreErrorKind::Io,
+            format!("cannot save {}: {e}", self.shown()),
+            Some("nothing was changed; the list is as it was before this command".into()),
+        )
+    }
+}
+
+impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
+    type Fields = Line<R>;
+
+    const CONFLICTS: &'static str = merging::CONFLICTS;
+
+    fn location(&self) -> &Path {
+        &self.path
+    }
+
+    fn open(&self, path: &Path, name: &str) -> Result<Side<Line<R>>, StoreError> {
+        let named = Self::new(name, self.lock_wait);
+        let doc = match named.contents(path)? {
+            None => Document::default(),
+            Some(bytes) => named.parse_named(bytes, Checks::All)?,
+        };
+        Ok(merging::side(&doc))
+    }
+
+    fn parse(&self, name: &str, bytes: Vec<u8>) -> Result<Side<Line<R>>, StoreError> {
+        let doc = Self::new(name, self.lock_wait).parse_named(bytes, Checks::All)?;
+        Ok(merging::side(&doc))
+    }
+
+    fn record(&self, version: &Version<Line<R>>) -> Result<R, Unreadable> {
+        merging::record(version)
+    }
+
+    fn write(&self, path: &Path, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
+        let store = Self::new(path, self.lock_wait);
+        if let Some(kind) = files::not_a_file(path).map_err(|e| store.io_error("open", e))? {
+            return Err(store.not_a_file(kind));
+        }
+        files::replace(path, Owner::of(path), |out| merging::write(merged, out))
+            .map_err(|e| store.save_error(e))
+    }
+
+    fn replace(&self, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
+        let (target, owner, _lock) = self.lock()?;
+        files::replace(&target, owner, |out| merging::write(merged, out))
+            .map_err(|e| self.save_error(e))
+    }
+
+    fn private_files(&self) -> Vec<String> {
+        files::private_names(&self.path)
     }
 }

@@ -14,15 +14,15 @@ use super::record::JsonRecord;
 
 /// Writes `doc` as version 1: readable in an editor, one record per line.
 pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Result<()> {
-    write!(out, "{HEAD}{}{AFTER_NEXT_ID}", doc.list.next_id())?;
-    for (key, raw) in &doc.unknown_top {
-        layout::write_unknown(out, key, &canonical::normalize(raw.get()))?;
-    }
-    out.write_all(layout::opening::<R>().as_bytes())?;
+    let top = doc
+        .unknown_top
+        .iter()
+        .map(|(key, raw)| (key.as_str(), canonical::normalize(raw.get())));
+    write_head::<R>(out, doc.list.next_id().0, top)?;
     let entries = doc.list.entries();
     let mut n = 0;
     while n < entries.len() {
-        out.write_all(if n == 0 { INDENT } else { SEPARATOR }.as_bytes())?;
+        out.write_all(before_record(n))?;
         match &entries[n] {
             Stored::Read {
                 id,
@@ -45,12 +45,34 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
         }
         n += 1;
     }
-    let close = if entries.is_empty() {
-        CLOSE_EMPTY
-    } else {
-        CLOSE
-    };
-    out.write_all(close.as_bytes())
+    write_close(out, entries.is_empty())
+}
+
+/// Everything before the first record: the header, the list's own fields
+/// besides its records, in canonical form and in order of their keys, and
+/// the opening of the records' array.
+pub fn write_head<'a, R: JsonRecord>(
+    out: &mut impl Write,
+    next_id: u64,
+    top: impl IntoIterator<Item = (&'a str, String)>,
+) -> io::Result<()> {
+    write!(out, "{HEAD}{next_id}{AFTER_NEXT_ID}")?;
+    let mut top: Vec<_> = top.into_iter().collect();
+    top.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (key, raw) in top {
+        layout::write_unknown(out, key, &raw)?;
+    }
+    out.write_all(layout::opening::<R>().as_bytes())
+}
+
+/// What comes before the `n`th record, counting from 0.
+pub fn before_record(n: usize) -> &'static [u8] {
+    if n == 0 { INDENT } else { SEPARATOR }.as_bytes()
+}
+
+/// Everything after the last record, or after the opening of an empty list.
+pub fn write_close(out: &mut impl Write, empty: bool) -> io::Result<()> {
+    out.write_all(if empty { CLOSE_EMPTY } else { CLOSE }.as_bytes())
 }
 
 /// How many records follow one in the file exactly as `render` would write

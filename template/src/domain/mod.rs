@@ -5,12 +5,14 @@
 //! todo list's own rules; another CLI puts its record beside them.
 
 mod list;
+mod merge;
 mod record;
 mod search;
 mod title;
 mod todo;
 
 pub use list::{InvalidList, List, ListFull, Unknown};
+pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};
 pub use search::Needle;
 pub use title::{BlankTitle, Title};

@@ -23,6 +23,10 @@ impl Record for Todo {
     fn ulid(&self) -> Ulid {
         self.ulid
     }
+
+    fn created(&self) -> Option<Timestamp> {
+        Some(self.created_at)
+    }
 }
 
 impl Todo {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{ColorChoice, Parser, Subcommand};
 use clap_complete::Shell;
 
+use super::sharing::GitCommand;
 use crate::domain::{Record, Ref, Title, Todo};
 
 #[derive(Debug, Parser)]
@@ -125,6 +126,9 @@ pub enum Command {
         /// The text to look for
         text: String,
     },
+    /// Share the list through git: merge it with {{project-name}}
+    #[command(subcommand)]
+    Git(GitCommand),
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  \
             $ {{project-name}} completions bash > ~/.local/share/bash-completion/completions/{{project-name}}\n  \

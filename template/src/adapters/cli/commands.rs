@@ -7,9 +7,10 @@ use clap::CommandFactory;
 
 use super::args::{self, Cli, Command, Named};
 use super::{Failure, Outcome, View, describe, exit, render, saved, table};
+use crate::app::sharing::Sharing;
 use crate::app::{App, AppError};
 use crate::domain::{Ref, Todo};
-use crate::ports::{Clock, Store, StoreErrorKind, UlidSource};
+use crate::ports::{Clock, Repository, Store, StoreErrorKind, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code.
 impl From<AppError> for Failure {
@@ -50,10 +51,11 @@ impl From<AppError> for Failure {
 }
 
 /// Runs `command` against the use cases, printing on `out` as `view` asks.
-pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
+pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Repository>(
     command: Command,
     view: View,
     app: &App<S, C, U>,
+    sharing: &Sharing<V, G>,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
     let list = |todos: &[Todo], out: &mut _| match view.json {
@@ -110,6 +112,14 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource>(
             if found.is_empty() {
                 return Ok(Outcome::NothingFound);
             }
+        }
+        Command::Git(git) => {
+            return super::sharing::execute(
+                git,
+                sharing,
+                |todo: &Todo| todo.title.to_string(),
+                out,
+            );
         }
         Command::Completions { shell } => {
             let mut cli = Cli::command();

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
-use super::document::{Checks, Document, FormatError, Source, Stored};
+use super::document::{Checks, Document, FormatError, Reading, Source, Stored};
 use super::fields::{Fields, Text};
 use super::layout::{self, VERSION};
 use super::position::{Spot, positioned};
@@ -78,6 +78,7 @@ pub fn read<R: JsonRecord>(
     Ok(Document {
         list: List::from_parts(next_id, entries)?,
         unknown_top,
+        reading: Reading::AnyLayout,
     })
 }
 

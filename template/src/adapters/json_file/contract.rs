@@ -252,7 +252,7 @@ mod tests {
 ], "next_id": 2, "version": 1, "owner": {"name": "Ada"}}"#;
 
     #[test]
-    fn any_layout_is_read_and_untouched_records_are_written_back_verbatim() {
+    fn any_layout_is_read_and_written_back_in_the_canonical_layout() {
         let (mut doc, reading) =
             parse_telling::<Note>("notes.json", HAND_WRITTEN.to_owned(), Checks::All).unwrap();
         assert_eq!(reading, Reading::AnyLayout);
@@ -262,10 +262,17 @@ mod tests {
             .add(|id| Note::holding(id, Ulid::from_parts(1, 3), "new", 0).unwrap())
             .unwrap();
         let text = rendered(&doc);
+        // Every field as it was, numbers and text byte for byte, on one line.
         assert!(text.contains(
-            "{ \"text\" : \"Buy milk\",  \"id\":1, \"ulid\":\"01M81V6XYR0000000000000001\",\n    \"tags\": [\"x\", 1.50] }"
+            r#"    {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk", "tags": ["x", 1.50]},"#
         ));
         assert!(text.contains(r#""text": """#));
+        assert_eq!(
+            parse_telling::<Note>("notes.json", text.clone(), Checks::All)
+                .unwrap()
+                .1,
+            Reading::AsWritten
+        );
         assert!(text.contains("  \"owner\": {\"name\": \"Ada\"},\n"));
         assert!(text.ends_with(
             "{\"id\": 3, \"ulid\": \"00000000010000000000000003\", \"text\": \"new\", \"pinned\": false}\n  ]\n}\n"

@@ -26,6 +26,8 @@ use crate::domain::{Entry, Id, InvalidList, List, Needle, Unreadable};
 pub struct Document<R> {
     pub list: List<Stored<R>>,
     pub(super) unknown_top: BTreeMap<String, Box<RawValue>>,
+    /// How the records read from the file are laid out there.
+    pub(super) reading: Reading,
 }
 
 impl<R> Default for Document<R> {
@@ -33,6 +35,7 @@ impl<R> Default for Document<R> {
         Self {
             list: List::default(),
             unknown_top: BTreeMap::new(),
+            reading: Reading::AsWritten,
         }
     }
 }
@@ -183,7 +186,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
 /// The rest of a record whose number and ULID were read when the list was
 /// opened; the error says where in `raw` and what is wrong with it. Keys
 /// given twice were looked for already if every line was checked.
-fn decode<R: JsonRecord>(
+pub(super) fn decode<R: JsonRecord>(
     id: Id,
     ulid: Ulid,
     raw: &str,
@@ -209,6 +212,9 @@ pub enum FormatError {
     },
     #[error("it is format version {0}, and this version of {{project-name}} reads version {VERSION}")]
     Newer(u64),
+    /// Conflict markers git left from a merge, from this line on.
+    #[error("it holds git's conflict markers from line {0}")]
+    Unmerged(usize),
     #[error("it is not UTF-8 text (invalid byte at offset {0})")]
     NotText(usize),
     #[error(transparent)]
@@ -236,12 +242,26 @@ pub fn parse_telling<R: JsonRecord>(
         bytes: Box::new(bytes),
         checks,
     });
-    if let Some((next_id, entries)) = scanner::read_as_written::<R>(&source, checks) {
+    if let Some(scanned) = scanner::read_as_written::<R>(&source, checks) {
         let doc = Document {
-            list: List::from_parts(next_id, entries)?,
-            unknown_top: BTreeMap::new(),
+            list: List::from_parts(scanned.next_id, scanned.entries)?,
+            unknown_top: scanned.unknown_top,
+            reading: Reading::AsWritten,
         };
         return Ok((doc, Reading::AsWritten));
     }
-    any_layout::read::<R>(&source, checks).map(|doc| (doc, Reading::AnyLayout))
+    any_layout::read::<R>(&source, checks)
+        .map(|doc| (doc, Reading::AnyLayout))
+        .map_err(|e| conflict_markers(source.bytes()).map_or(e, FormatError::Unmerged))
+}
+
+/// The line of the first of the conflict markers git leaves in a file it
+/// could not merge, if there are any: `<<<<<<<`, `=======`, `>>>>>>>`,
+/// each at the start of a line, in that order.
+fn conflict_markers(bytes: &[u8]) -> Option<usize> {
+    let mut lines = bytes.split(|&b| b == b'\n').enumerate();
+    let (start, _) = lines.find(|(_, line)| line.starts_with(b"<<<<<<<"))?;
+    lines.find(|(_, line)| line.starts_with(b"======="))?;
+    lines.find(|(_, line)| line.starts_with(b">>>>>>>"))?;
+    Some(start + 1)
 }

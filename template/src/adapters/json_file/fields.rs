@@ -83,6 +83,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Each field's key and raw value, in the file's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(key, value)| (key.0.as_ref(), value.get()))
+    }
+
     /// The value of `key`, which the record `what` names must have; the
     /// error says where in the record's text and what is wrong.
     pub fn take<T: Deserialize<'a>>(

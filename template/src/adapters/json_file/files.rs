@@ -414,6 +414,19 @@ fn is_temp_of(target: &Path, name: &OsStr) -> bool {
         })
 }
 
+/// The names of the files kept beside the list at `target`, which belong
+/// to the one copy of the list they sit beside: its lock, and its
+/// temporary files, `*` standing for the random part.
+pub fn private_names(target: &Path) -> Vec<String> {
+    let name = |path: &Path| {
+        path.file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let temp = format!("{}*{TEMP_SUFFIX}", beside(target, ".").to_string_lossy());
+    vec![name(&lock_path(target)), temp]
+}
+
 /// Removes temporary files left by a writer that was killed mid-write.
 /// Only the lock holder writes them, so under the lock every one is stale.
 pub fn remove_stale_temps(target: &Path) {

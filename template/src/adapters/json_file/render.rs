@@ -1,26 +1,39 @@
-//! Writing a list back: in the layout `layout` spells, with every record a
-//! command did not touch written as it was read, side by side in one piece.
+//! Writing a list back: in the layout `layout` spells, whatever layout it
+//! was read in. Records read from a list already in that layout and not
+//! touched since are written as they were, side by side in one piece;
+//! records read from any other layout are written out again, canonically.
 
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::document::{Document, Source, Stored};
+use super::canonical;
+use super::document::{Document, Reading, Source, Stored};
 use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT, SEPARATOR};
 use super::record::JsonRecord;
 
 /// Writes `doc` as version 1: readable in an editor, one record per line.
 pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Result<()> {
-    write!(out, "{HEAD}{}{AFTER_NEXT_ID}", doc.list.next_id())?;
-    for (key, raw) in &doc.unknown_top {
-        layout::write_unknown(out, key, raw.get())?;
-    }
-    out.write_all(layout::opening::<R>().as_bytes())?;
+    let top = doc
+        .unknown_top
+        .iter()
+        .map(|(key, raw)| (key.as_str(), canonical::normalize(raw.get())));
+    write_head::<R>(out, doc.list.next_id().0, top)?;
     let entries = doc.list.entries();
     let mut n = 0;
     while n < entries.len() {
-        out.write_all(if n == 0 { INDENT } else { SEPARATOR }.as_bytes())?;
+        out.write_all(before_record(n))?;
         match &entries[n] {
+            Stored::Read {
+                id,
+                ulid,
+                source,
+                span,
+            } if doc.reading == Reading::AnyLayout => {
+                let raw = std::str::from_utf8(&source.bytes()[span.clone()])
+                    .map_err(|_| io::Error::other("a record read whole was not text"))?;
+                canonical::write_record(out, *id, *ulid, raw)?;
+            }
             Stored::Read { source, span, .. } => {
                 // Records that lie side by side in the file, as this
                 // function writes them, go out as they are in one piece.
@@ -32,12 +45,34 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
         }
         n += 1;
     }
-    let close = if entries.is_empty() {
-        CLOSE_EMPTY
-    } else {
-        CLOSE
-    };
-    out.write_all(close.as_bytes())
+    write_close(out, entries.is_empty())
+}
+
+/// Everything before the first record: the header, the list's own fields
+/// besides its records, in canonical form and in order of their keys, and
+/// the opening of the records' array.
+pub fn write_head<'a, R: JsonRecord>(
+    out: &mut impl Write,
+    next_id: u64,
+    top: impl IntoIterator<Item = (&'a str, String)>,
+) -> io::Result<()> {
+    write!(out, "{HEAD}{next_id}{AFTER_NEXT_ID}")?;
+    let mut top: Vec<_> = top.into_iter().collect();
+    top.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (key, raw) in top {
+        layout::write_unknown(out, key, &raw)?;
+    }
+    out.write_all(layout::opening::<R>().as_bytes())
+}
+
+/// What comes before the `n`th record, counting from 0.
+pub fn before_record(n: usize) -> &'static [u8] {
+    if n == 0 { INDENT } else { SEPARATOR }.as_bytes()
+}
+
+/// Everything after the last record, or after the opening of an empty list.
+pub fn write_close(out: &mut impl Write, empty: bool) -> io::Result<()> {
+    out.write_all(if empty { CLOSE_EMPTY } else { CLOSE }.as_bytes())
 }
 
 /// How many records follow one in the file exactly as `render` would write

@@ -2,8 +2,11 @@
 //! opened by reading each record's number and ULID off the start of its
 //! line, without a JSON parser.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
+
+use serde_json::value::RawValue;
 
 use super::document::{Checks, Source, Stored};
 use super::fields::unique_keys;
@@ -11,27 +14,40 @@ use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT};
 use super::parallel;
 use super::record::JsonRecord;
 
-/// The `next_id` and records of a list in the layout `render` writes, with
-/// one record per line. Checking that each line is JSON is most of the
-/// work of opening a long list: when asked for, it is shared out a part per
-/// core, while this thread reads each record's number and ULID. `None` for
-/// any other layout, and for anything amiss, which the any-layout reader
-/// then reads or explains.
-pub fn read_as_written<R: JsonRecord>(
-    source: &Arc<Source>,
-    checks: Checks,
-) -> Option<(u64, Vec<Stored<R>>)> {
+/// A list read off its lines.
+pub struct Scanned<R> {
+    pub next_id: u64,
+    pub unknown_top: Unknown,
+    pub entries: Vec<Stored<R>>,
+}
+
+/// The top-level fields this version does not know, by key.
+pub type Unknown = BTreeMap<String, Box<RawValue>>;
+
+/// A list in the layout `render` writes, with one record per line.
+/// Checking that each line is JSON is most of the work of opening a long
+/// list: when asked for, it is shared out a part per core, while this
+/// thread reads each record's number and ULID. `None` for any other
+/// layout, and for anything amiss, which the any-layout reader then reads
+/// or explains.
+pub fn read_as_written<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> Option<Scanned<R>> {
     let bytes = source.bytes();
     let (next_id, rest) = layout::read_number(bytes.strip_prefix(HEAD.as_bytes())?)?;
     let rest = rest.strip_prefix(AFTER_NEXT_ID.as_bytes())?;
+    let (unknown_top, rest) = unknown_lines::<R>(rest)?;
     let rest = rest.strip_prefix(layout::opening::<R>().as_bytes())?;
+    let scanned = |entries| Scanned {
+        next_id,
+        unknown_top,
+        entries,
+    };
     if rest == CLOSE_EMPTY.as_bytes() {
-        return Some((next_id, Vec::new()));
+        return Some(scanned(Vec::new()));
     }
     let lines = rest.strip_suffix(CLOSE.as_bytes())?;
     let start = bytes.len() - rest.len();
     if checks == Checks::Shape {
-        return Some((next_id, records_on_lines(source, start, lines)?));
+        return Some(scanned(records_on_lines(source, start, lines)?));
     }
     let parts = line_parts(lines, parallel::part_count(lines.len()));
     let mut done = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
@@ -45,7 +61,29 @@ pub fn read_as_written<R: JsonRecord>(
         .iter()
         .all(Option::is_some)
         .then(|| done.swap_remove(0))??;
-    Some((next_id, entries))
+    Some(scanned(entries))
+}
+
+/// The top-level fields this version does not know, as `render` writes
+/// them before the records, a line each, and what follows them.
+fn unknown_lines<R: JsonRecord>(mut rest: &[u8]) -> Option<(Unknown, &[u8])> {
+    let mut unknown = Unknown::new();
+    while rest.starts_with(layout::UNKNOWN_INDENT.as_bytes())
+        && !rest.starts_with(layout::opening::<R>().as_bytes())
+    {
+        let end = memchr::memchr(b'\n', rest)?;
+        let line = std::str::from_utf8(&rest[..end]).ok()?;
+        let field = line.strip_suffix(',')?.trim_start();
+        let (key, value) = serde_json::from_str::<Unknown>(&format!("{% raw %}{{{field}}{% endraw %}}"))
+            .ok()?
+            .pop_first()?;
+        let known = ["version", "next_id", R::COLLECTION].contains(&key.as_str());
+        if known || unknown.insert(key, value).is_some() {
+            return None;
+        }
+        rest = &rest[end + 1..];
+    }
+    Some((unknown, rest))
 }
 
 /// `lines` cut into about `count` parts, each a run of whole lines that
