@@ -58,12 +58,21 @@ pub trait Versions<R: Record> {
     /// Where the list is.
     fn location(&self) -> &Path;
 
-    /// The list in the file at `path`, which messages call `name`; an
-    /// empty or missing file is an empty list.
-    fn open(&self, path: &Path, name: &str) -> Result<Side<Self::Fields>, StoreError>;
+    /// The three versions a merge puts together, base, ours and theirs,
+    /// from the files at `paths`, which messages call `names`. An empty or
+    /// missing file is an empty list.
+    fn open(
+        &self,
+        paths: [&Path; 3],
+        names: [String; 3],
+    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
 
-    /// The list in `bytes`, which came from where `name` says.
-    fn parse(&self, name: &str, bytes: Vec<u8>) -> Result<Side<Self::Fields>, StoreError>;
+    /// The same, from the bytes of each version.
+    fn parse(
+        &self,
+        versions: [Vec<u8>; 3],
+        names: [String; 3],
+    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
 
     /// The record a merged version is, to name it to a person.
     fn record(&self, version: &Version<Self::Fields>) -> Result<R, Unreadable>;

@@ -86,6 +86,12 @@ pub fn write_record<R: JsonRecord>(out: &mut impl Write, record: &R) -> io::Resu
     }
 }
 
+/// How many bytes the number `id` and a ULID take at the start of a line:
+/// `{"id": 12, "ulid": "01…"`.
+pub fn identity_len(id: Id) -> usize {
+    ID.len() + id.0.checked_ilog10().unwrap_or(0) as usize + 1 + ULID.len() + 26 + 1
+}
+
 /// The number and ULID at the start of a line as `write_record` writes
 /// them, read without a parser; `None` for a line that begins otherwise.
 pub fn read_identity(line: &[u8]) -> Option<(Id, Ulid)> {
@@ -130,5 +136,21 @@ impl Formatter for OneLine {
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
         out.write_all(b": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_length_of_a_lines_identity_is_what_is_written() {
+        for id in [1, 9, 10, 99, 100, 12_345, (1 << 53) - 1] {
+            let mut line = Vec::new();
+            write_identity(&mut line, Id(id), Ulid::from_parts(1, 2)).unwrap();
+            assert_eq!(identity_len(Id(id)), line.len(), "{id}");
+            line.extend_from_slice(b", \"x\": 1}");
+            assert_eq!(after_identity(&line), Some(&b", \"x\": 1}"[..]));
+        }
     }
 }

@@ -14,9 +14,11 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::canonical;
-use super::document::{self, Document, Reading, Source, Stored};
-use super::fields::Fields as Object;
+use super::document::{self, Checks, Document, FormatError, Reading, Source, Stored};
+use super::fields::{self, Fields as Object};
 use super::layout;
+use super::parallel;
+use super::position::Spot;
 use super::record::JsonRecord;
 use super::render;
 use crate::domain::{Conflict, Entry, Fields, Id, Merged, Side, Unreadable, Version};
@@ -25,9 +27,10 @@ use crate::domain::{Conflict, Entry, Fields, Id, Merged, Side, Unreadable, Versi
 /// at the top level for a field of the list's own.
 pub const CONFLICTS: &str = "merge_conflicts";
 
-/// A record's fields besides its number and ULID, as the canonical line
+/// A record's fields besides its number and ULID, as its canonical line
 /// holds them after those: `, "title": "Buy milk", …}`, or `}`.
 pub struct Line<R> {
+    /// The number the record had on its side.
     id: Id,
     text: Text,
     record: PhantomData<fn() -> R>,
@@ -35,17 +38,45 @@ pub struct Line<R> {
 
 #[derive(Clone)]
 enum Text {
-    /// In the file, as written.
-    In(Arc<Source>, Range<usize>),
+    /// A whole line in the file, as written, its fields from `rest` on.
+    In {
+        source: Arc<Source>,
+        line: Range<usize>,
+        rest: usize,
+    },
+    /// The fields alone.
     Own(Arc<str>),
 }
 
-impl Text {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Self::In(source, span) => &source.bytes()[span.clone()],
-            Self::Own(text) => text.as_bytes(),
+impl<R> Line<R> {
+    /// The fields, as compared.
+    fn fields(&self) -> &[u8] {
+        match &self.text {
+            Text::In { source, line, rest } => &source.bytes()[line.start + rest..line.end],
+            Text::Own(text) => text.as_bytes(),
         }
+    }
+
+    /// The record's line as the file holds it, if it is there and still
+    /// has the number `id`.
+    fn as_written(&self, id: Id) -> Option<(&Arc<Source>, &Range<usize>)> {
+        match &self.text {
+            Text::In { source, line, .. } if id == self.id => Some((source, line)),
+            _ => None,
+        }
+    }
+
+    /// The fields as a JSON object, number and ULID perhaps included.
+    fn object(&self) -> std::borrow::Cow<'_, str> {
+        let text = match &self.text {
+            Text::In { source, line, .. } => &source.bytes()[line.clone()],
+            Text::Own(text) => {
+                let rest = text.strip_prefix(", ").unwrap_or("}");
+                return format!("{{{rest}").into();
+            }
+        };
+        // A line that is not text is not read, and is refused on writing.
+        std::str::from_utf8(text).map_or_else(|_| String::from_utf8_lossy(text), Into::into)
     }
 }
 
@@ -61,7 +92,7 @@ impl<R> Clone for Line<R> {
 
 impl<R> PartialEq for Line<R> {
     fn eq(&self, other: &Self) -> bool {
-        self.text.bytes() == other.text.bytes()
+        self.fields() == other.fields()
     }
 }
 
@@ -69,26 +100,7 @@ impl<R> Eq for Line<R> {}
 
 impl<R> std::fmt::Debug for Line<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.text.bytes()))
-    }
-}
-
-impl<R> Line<R> {
-    fn own(id: Id, text: String) -> Self {
-        Self {
-            id,
-            text: Text::Own(text.into()),
-            record: PhantomData,
-        }
-    }
-
-    /// The fields as a JSON object of their own: `{"title": "Buy milk", …}`.
-    fn object(&self) -> String {
-        let text = String::from_utf8_lossy(self.text.bytes());
-        match text.strip_prefix(", ") {
-            Some(rest) => format!("{{{rest}"),
-            None => "{}".to_owned(),
-        }
+        f.write_str(&String::from_utf8_lossy(self.fields()))
     }
 }
 
@@ -99,15 +111,14 @@ impl<R: JsonRecord> Fields for Line<R> {
     fn split(&self) -> Vec<(String, String)> {
         let object = self.object();
         // Every line was checked to be an object with each key once.
-        Object::parse(&object).map_or_else(
-            |_| Vec::new(),
-            |fields| {
-                fields
-                    .iter()
-                    .map(|(key, value)| (key.to_owned(), canonical::normalize(value)))
-                    .collect()
-            },
-        )
+        let Ok(fields) = Object::parse(&object) else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .filter(|(key, _)| !matches!(*key, "id" | "ulid"))
+            .map(|(key, value)| (key.to_owned(), canonical::normalize(value)))
+            .collect()
     }
 
     fn join(fields: Vec<(String, String)>) -> Self {
@@ -119,43 +130,135 @@ impl<R: JsonRecord> Fields for Line<R> {
             text.push_str(&value);
         }
         text.push('}');
-        // The number is only for messages: a merged record has its own.
-        Self::own(Id(0), text)
+        Self {
+            // A merged record is given its number by the merge.
+            id: Id(0),
+            text: Text::Own(text.into()),
+            record: PhantomData,
+        }
     }
 
     fn created(&self) -> Option<Timestamp> {
-        let object = self.object();
-        document::decode::<R>(self.id, Ulid::nil(), &object, true)
-            .ok()?
-            .created()
+        R::created(&serde_json::from_str::<R::Fields<'_>>(&self.object()).ok()?)
+    }
+
+    /// Read a part per core: a merged list may be long.
+    fn created_each(all: &[&Self]) -> Vec<Option<Timestamp>> {
+        let bytes = all.iter().map(|line| line.fields().len()).sum();
+        let parts = parallel::even_ranges(all.len(), parallel::part_count(bytes));
+        parallel::each(parts, |part| {
+            all[part]
+                .iter()
+                .map(|line| line.created())
+                .collect::<Vec<_>>()
+        })
+        .concat()
     }
 }
 
+/// How much of each version to check when reading it: ours in full, the
+/// others where they differ from ours (`sides`).
+pub fn checks(n: usize) -> Checks {
+    if n == 1 { Checks::All } else { Checks::Shape }
+}
+
+/// Checks the sides of a merge, base, ours and theirs, each made by `side`
+/// from a document read with `checks`. Ours was read with every check; a
+/// record of the others is checked where it differs from ours, so that each
+/// line a merge uses is checked, and once. The error says which side is
+/// wrong, and where.
+pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (usize, FormatError)> {
+    let ours = by_ulid(&sides[1]);
+    for n in [0, 2] {
+        let unchecked = differing(&sides[n], &ours);
+        let parts =
+            parallel::even_ranges(unchecked.len(), parallel::part_count(unchecked.len() * 128));
+        let checked = parallel::each(parts, |part| {
+            unchecked[part]
+                .iter()
+                .try_for_each(|version| check::<R>(version))
+        });
+        for result in checked {
+            result.map_err(|e| (n, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The records of `side` read off their lines unchecked whose fields are
+/// not those of the same record in `checked`.
+fn differing<'a, R: JsonRecord>(
+    side: &'a Side<Line<R>>,
+    checked: &[&Version<Line<R>>],
+) -> Vec<&'a Version<Line<R>>> {
+    let mut ours = checked.iter().peekable();
+    let mut found = Vec::new();
+    for version in by_ulid(side) {
+        while ours.next_if(|o| o.ulid < version.ulid).is_some() {}
+        let same = ours
+            .peek()
+            .is_some_and(|o| o.ulid == version.ulid && o.fields == version.fields);
+        if !same && matches!(version.fields.text, Text::In { .. }) {
+            found.push(version);
+        }
+    }
+    found
+}
+
+/// The records of `side` in ULID order, which most lists are in already.
+fn by_ulid<R: JsonRecord>(side: &Side<Line<R>>) -> Vec<&Version<Line<R>>> {
+    let mut sorted: Vec<&Version<Line<R>>> = side.records.iter().collect();
+    if !sorted.is_sorted_by_key(|r| r.ulid) {
+        sorted.sort_by_key(|r| r.ulid);
+    }
+    sorted
+}
+
+/// Whether a record read off its line is an object with each key once.
+fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
+    let Text::In { source, line, .. } = &version.fields.text else {
+        return Ok(());
+    };
+    let at = |offset: usize, message: String| {
+        Spot {
+            text: source.bytes(),
+            offset: line.start + offset,
+        }
+        .error(message)
+    };
+    let raw = std::str::from_utf8(&source.bytes()[line.clone()]).map_err(|e| {
+        at(
+            e.valid_up_to(),
+            format!("{} {} is not UTF-8 text", R::NOUN, version.id),
+        )
+    })?;
+    fields::unique_keys(raw).map_err(|e| {
+        let (offset, message) = e.explained(raw, &format!("{} {}", R::NOUN, version.id), R::NOUN);
+        at(offset, message)
+    })
+}
+
 /// The list a document holds, as one side of a merge.
-pub fn side<R: JsonRecord>(doc: &Document<R>) -> Side<Line<R>> {
-    let records = doc
-        .list
-        .entries()
-        .iter()
-        .map(|entry| {
-            let (id, ulid) = (entry.id(), entry.ulid());
-            let text = match entry {
-                Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => {
-                    let line = &source.bytes()[span.clone()];
-                    let rest = layout::after_identity(line).map_or(0, <[u8]>::len);
-                    Text::In(Arc::clone(source), span.end - rest..span.end)
-                }
-                _ => Text::Own(rest_of_line(entry).into()),
-            };
-            let fields = Line {
-                id,
-                text,
-                record: PhantomData,
-            };
-            Version { id, ulid, fields }
-        })
-        .collect();
-    Side {
+pub fn side<R: JsonRecord>(doc: &Document<R>) -> Result<Side<Line<R>>, FormatError> {
+    let mut records = Vec::with_capacity(doc.list.entries().len());
+    for entry in doc.list.entries() {
+        let (id, ulid) = (entry.id(), entry.ulid());
+        let text = match entry {
+            Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => Text::In {
+                source: Arc::clone(source),
+                line: span.clone(),
+                rest: layout::identity_len(id),
+            },
+            _ => Text::Own(rest_of_line(entry)?.into()),
+        };
+        let fields = Line {
+            id,
+            text,
+            record: PhantomData,
+        };
+        records.push(Version { id, ulid, fields });
+    }
+    Ok(Side {
         next_id: doc.list.next_id().0,
         top: doc
             .unknown_top
@@ -163,31 +266,41 @@ pub fn side<R: JsonRecord>(doc: &Document<R>) -> Side<Line<R>> {
             .map(|(key, raw)| (key.clone(), canonical::normalize(raw.get())))
             .collect(),
         records,
-    }
+    })
 }
 
 /// A record read in another layout, on its canonical line, after its
-/// number and ULID.
-fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> String {
+/// number and ULID; or why it is not an object with each key once.
+fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError> {
     let mut line = Vec::new();
-    let written = match entry {
+    match entry {
         Stored::Read {
             id,
             ulid,
             source,
             span,
-        } => std::str::from_utf8(&source.bytes()[span.clone()])
-            .map_err(io::Error::other)
-            .and_then(|raw| canonical::write_record(&mut line, *id, *ulid, raw)),
+        } => {
+            // Read whole by a JSON parser, so UTF-8.
+            let raw = String::from_utf8_lossy(&source.bytes()[span.clone()]);
+            fields::unique_keys(&raw).map_err(|e| {
+                let (at, message) = e.explained(&raw, &format!("{} {id}", R::NOUN), R::NOUN);
+                Spot {
+                    text: source.bytes(),
+                    offset: span.start + at,
+                }
+                .error(message)
+            })?;
+            canonical::write_record(&mut line, *id, *ulid, &raw)
+        }
         Stored::Added(record) => layout::write_record(&mut line, record.as_ref()),
-    };
-    let line = match written {
-        Ok(()) => line,
-        // A list read whole is text, and each record an object.
-        Err(_) => b"{}".to_vec(),
-    };
+    }
+    .map_err(|e| FormatError::Malformed {
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    })?;
     let rest = layout::after_identity(&line).unwrap_or(b"}");
-    String::from_utf8_lossy(rest).into_owned()
+    Ok(String::from_utf8_lossy(rest).into_owned())
 }
 
 /// The record a merged version is.
@@ -212,16 +325,41 @@ pub fn write<R: JsonRecord>(merged: &Merged<Line<R>>, out: &mut impl Write) -> i
             by_record.entry(ulid).or_default().push(conflict);
         }
     }
-    for (n, version) in side.records.iter().enumerate() {
+    let records = &side.records;
+    let mut n = 0;
+    while n < records.len() {
         out.write_all(render::before_record(n))?;
-        layout::write_identity(out, version.id, version.ulid)?;
-        match by_record.get(&version.ulid) {
-            None => out.write_all(version.fields.text.bytes())?,
-            Some(noted) => {
+        let version = &records[n];
+        match (
+            by_record.get(&version.ulid),
+            version.fields.as_written(version.id),
+        ) {
+            (None, Some((source, line))) => {
+                // Lines that lie side by side in a file go out in one piece.
+                let mut end = line.end;
+                while let Some(next) = records
+                    .get(n + 1)
+                    .filter(|r| !by_record.contains_key(&r.ulid))
+                    && let Some((from, next)) = next.fields.as_written(next.id)
+                    && Arc::ptr_eq(from, source)
+                    && source.bytes().get(end..next.start) == Some(layout::SEPARATOR.as_bytes())
+                {
+                    end = next.end;
+                    n += 1;
+                }
+                out.write_all(&source.bytes()[line.start..end])?;
+            }
+            (None, None) => {
+                layout::write_identity(out, version.id, version.ulid)?;
+                out.write_all(version.fields.fields())?;
+            }
+            (Some(noted), _) => {
+                layout::write_identity(out, version.id, version.ulid)?;
                 let fields = Line::<R>::join(note(version.fields.split(), noted));
-                out.write_all(fields.text.bytes())?;
+                out.write_all(fields.fields())?;
             }
         }
+        n += 1;
     }
     render::write_close(out, side.records.is_empty())
 }
@@ -261,4 +399,203 @@ fn note(
         .collect();
     fields.push((CONFLICTS.to_owned(), format!("{{{}}}", object.join(", "))));
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::adapters::json_file::contract::{Note, list_of, rendered};
+    use crate::adapters::json_file::document::parse;
+    use crate::domain::merge;
+
+    fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (usize, String)> {
+        let mut sides = Vec::new();
+        for (n, text) in texts.into_iter().enumerate() {
+            let doc = parse::<Note>("notes.json", text.to_owned(), checks(n));
+            let doc = doc.map_err(|e| (n, e.to_string()))?;
+            sides.push(side(&doc).map_err(|e| (n, e.to_string()))?);
+        }
+        let sides: [Side<Line<Note>>; 3] = sides.try_into().unwrap();
+        check_sides(&sides).map_err(|(n, e)| (n, e.to_string()))?;
+        Ok(sides)
+    }
+
+    fn side_of(text: &str) -> Side<Line<Note>> {
+        let [_, side, _] = sides_of(["", text, ""]).unwrap();
+        side
+    }
+
+    fn merged(base: &str, ours: &str, theirs: &str) -> (String, Merged<Line<Note>>) {
+        let [b, o, t] = sides_of([base, ours, theirs]).unwrap();
+        let merged = merge(&b, &o, &t).unwrap();
+        let mut out = Vec::new();
+        write(&merged, &mut out).unwrap();
+        (String::from_utf8(out).unwrap(), merged)
+    }
+
+    /// Both ways round, which must agree to the byte.
+    fn both_ways(base: &str, a: &str, b: &str) -> (String, Merged<Line<Note>>) {
+        let one = merged(base, a, b);
+        assert_eq!(
+            one.0,
+            merged(base, b, a).0,
+            "the merge depends on which side is ours"
+        );
+        one
+    }
+
+    /// `text` as a formatter lays JSON out: a line per value, indented by
+    /// depth, keys in their order and numbers as they were written.
+    fn pretty(text: &str) -> String {
+        let (mut out, mut depth, mut in_string, mut escaped) = (String::new(), 0, false, false);
+        let line = |out: &mut String, depth: usize| {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        };
+        for c in text.chars() {
+            if in_string {
+                out.push(c);
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                c if c.is_whitespace() => {}
+                '{' | '[' => {
+                    out.push(c);
+                    depth += 1;
+                    line(&mut out, depth);
+                }
+                '}' | ']' => {
+                    depth -= 1;
+                    line(&mut out, depth);
+                    out.push(c);
+                }
+                ',' => {
+                    out.push(c);
+                    line(&mut out, depth);
+                }
+                ':' => out.push_str(": "),
+                '"' => {
+                    in_string = true;
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    const BASE: &str = r#"{"version": 1, "next_id": 3, "owner": "Ada", "notes": [
+        {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk"},
+        {"id": 2, "ulid": "01M81V6XYR0000000000000002", "text": "Pay rent", "tags": [1.50]}]}"#;
+
+    #[test]
+    fn two_clones_changes_are_all_kept_and_a_shared_number_is_given_up() {
+        // Ours: a new note #3, note 1 pinned, the owner changed.
+        let ours = r#"{"version": 1, "next_id": 4, "owner": "Bea", "notes": [
+            {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk", "pinned": true},
+            {"id": 2, "ulid": "01M81V6XYR0000000000000002", "text": "Pay rent", "tags": [1.50]},
+            {"id": 3, "ulid": "01M81V7000000000000000000A", "text": "from ours"}]}"#;
+        // Theirs, in another layout: note 2 done, note 1's text changed, its own #3.
+        let theirs = pretty(
+            r#"{"version": 1, "next_id": 4, "owner": "Ada", "notes": [
+            {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy oat milk"},
+            {"id": 3, "ulid": "01M81V7000000000000000000B", "text": "from theirs"}]}"#,
+        );
+        let (text, merged) = both_ways(BASE, ours, &theirs);
+        assert_eq!(
+            text,
+            r#"{
+  "version": 1,
+  "next_id": 5,
+  "owner": "Bea",
+  "notes": [
+    {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy oat milk", "pinned": true},
+    {"id": 3, "ulid": "01M81V7000000000000000000A", "text": "from ours"},
+    {"id": 4, "ulid": "01M81V7000000000000000000B", "text": "from theirs"}
+  ]
+}
+"#
+        );
+        assert!(merged.conflicts.is_empty());
+        assert_eq!(merged.renumbered.len(), 1);
+        let moved = &merged.side.records[2];
+        assert_eq!(record(moved).unwrap().id(), Id(4));
+    }
+
+    #[test]
+    fn a_conflict_keeps_both_values_beside_those_of_earlier_merges() {
+        let edit =
+            |text: &str, owner: &str| BASE.replace("Pay rent", text).replace("\"Ada\"", owner);
+        let earlier = r#"{"pinned": [true, false]}"#;
+        let ours = edit("Pay rent today", "\"Bea\"")
+            .replace("[1.50]}", &format!("[1.50], {CONFLICTS:?}: {earlier}}}"));
+        let theirs = edit("Pay the rent", "null");
+        let (text, merged) = both_ways(BASE, &ours, &theirs);
+        let conflicts: Vec<_> = merged
+            .conflicts
+            .iter()
+            .map(|c| (c.record.map(|r| r.0), c.field.as_str()))
+            .collect();
+        assert_eq!(conflicts, [(None, "owner"), (Some(Id(2)), "text")]);
+        assert!(text.contains(
+            r#"{"id": 2, "ulid": "01M81V6XYR0000000000000002", "text": "Pay rent today", "tags": [1.50], "merge_conflicts": {"pinned": [true, false], "text": ["Pay rent today", "Pay the rent"]}}"#
+        ), "{text}");
+        assert!(
+            text.contains(r#"  "merge_conflicts": {"owner": ["Bea", null]},"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"  "owner": "Bea","#), "{text}");
+        // What was written is a list again, with every note.
+        assert_eq!(side_of(&text).records.len(), 2);
+    }
+
+    #[test]
+    fn each_line_a_merge_uses_is_checked() {
+        let list = rendered(&list_of::<Note>(&["a".into(), "b".into()]));
+        let twice = list.replace(r#""text": "b""#, r#""text": "b", "text": "c""#);
+        let not_json = list.replace(r#""text": "b""#, r#""text": "b"#);
+        for broken in [&twice, &not_json] {
+            assert_eq!(sides_of([&list, &list, broken]).map(drop).unwrap_err().0, 2);
+            assert_eq!(sides_of([broken, &list, &list]).map(drop).unwrap_err().0, 0);
+            assert_eq!(
+                sides_of([&list, broken, broken]).map(drop).unwrap_err().0,
+                1
+            );
+        }
+        let (_, message) = sides_of([&list, &list, &twice]).map(drop).unwrap_err();
+        assert_eq!(
+            message,
+            "line 6, column 74: note 2: \"text\" is given twice"
+        );
+    }
+
+    #[test]
+    fn a_list_read_in_another_layout_is_the_same_list() {
+        let ours = side_of(BASE);
+        let theirs = side_of(&pretty(BASE));
+        assert_eq!(ours, theirs);
+    }
+
+    proptest! {
+        /// A list merged with itself is itself, in the canonical layout,
+        /// whichever layout it was read in and whatever it came from.
+        #[test]
+        fn a_list_merged_with_itself_is_itself(
+            texts in proptest::collection::vec(any::<String>(), 0..6),
+            from in 0usize..6,
+        ) {
+            let list = rendered(&list_of::<Note>(&texts));
+            let base = rendered(&list_of::<Note>(&texts[..from.min(texts.len())]));
+            prop_assert_eq!(&merged(&base, &list, &list).0, &list);
+            prop_assert_eq!(&merged("", &pretty(&list), &list).0, &list);
+        }
+    }
 }

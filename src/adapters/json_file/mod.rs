@@ -253,18 +253,46 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
         &self.path
     }
 
-    fn open(&self, path: &Path, name: &str) -> Result<Side<Line<R>>, StoreError> {
-        let named = Self::new(name, self.lock_wait);
-        let doc = match named.contents(path)? {
-            None => Document::default(),
-            Some(bytes) => named.parse_named(bytes, Checks::All)?,
+    fn open(
+        &self,
+        paths: [&Path; 3],
+        names: [String; 3],
+    ) -> Result<[Side<Line<R>>; 3], StoreError> {
+        let stores = names.map(|name| Self::new(name, self.lock_wait));
+        let read = |n: usize| {
+            let doc = match stores[n].contents(paths[n])? {
+                None => Document::default(),
+                Some(bytes) => stores[n].parse_named(bytes, merging::checks(n))?,
+            };
+            merging::side(&doc).map_err(|e| stores[n].format_error(e))
         };
-        Ok(merging::side(&doc))
+        // Reading a long list waits on the disk as much as on a core.
+        let [base, ours, theirs] = std::thread::scope(|scope| {
+            let others = [0, 2].map(|n| scope.spawn(move || read(n)));
+            let ours = read(1);
+            let [base, theirs] =
+                others.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            [base, ours, theirs]
+        });
+        let sides = [base?, ours?, theirs?];
+        merging::check_sides(&sides).map_err(|(n, e)| stores[n].format_error(e))?;
+        Ok(sides)
     }
 
-    fn parse(&self, name: &str, bytes: Vec<u8>) -> Result<Side<Line<R>>, StoreError> {
-        let doc = Self::new(name, self.lock_wait).parse_named(bytes, Checks::All)?;
-        Ok(merging::side(&doc))
+    fn parse(
+        &self,
+        versions: [Vec<u8>; 3],
+        names: [String; 3],
+    ) -> Result<[Side<Line<R>>; 3], StoreError> {
+        let stores = names.map(|name| Self::new(name, self.lock_wait));
+        let [base, ours, theirs] = versions;
+        let [base, ours, theirs] = [(0, base), (1, ours), (2, theirs)].map(|(n, bytes)| {
+            let doc = stores[n].parse_named(bytes, merging::checks(n))?;
+            merging::side(&doc).map_err(|e| stores[n].format_error(e))
+        });
+        let sides = [base?, ours?, theirs?];
+        merging::check_sides(&sides).map_err(|(n, e)| stores[n].format_error(e))?;
+        Ok(sides)
     }
 
     fn record(&self, version: &Version<Line<R>>) -> Result<R, Unreadable> {

@@ -2,6 +2,7 @@
 //! a JSON list file by implementing `JsonRecord` once (`todo.rs` does it
 //! for the todo); nothing else in this folder names a record's fields.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
@@ -32,4 +33,12 @@ pub trait JsonRecord: Record + Send + Sync {
 
     /// The fields to write for this record.
     fn to_fields(&self) -> Self::Fields<'_>;
+
+    /// When the record was made, if its fields say: lists merged from two
+    /// clones are put in this order, then in the order of the ULIDs (which
+    /// carry a time of their own). Read for every record of a merge, so
+    /// read no more than it takes.
+    fn created(_fields: &Self::Fields<'_>) -> Option<Timestamp> {
+        None
+    }
 }

@@ -2,12 +2,12 @@
 //! clones' versions of it as git's merge driver, finishing a merge git
 //! made without the driver, and setting a clone up for both.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use ulid::Ulid;
 
-use crate::domain::{Id, Merged, OutOfNumbers, Record, Side, Version, merge};
+use crate::domain::{Id, Merged, OutOfNumbers, Record, Version, merge};
 use crate::ports::{Repository, RepositoryError, StoreError, Unmerged, Versions};
 
 #[derive(Debug, thiserror::Error)]
@@ -90,12 +90,8 @@ impl<V, G: Repository> Sharing<V, G> {
     where
         V: Versions<R>,
     {
-        let open = |path: &Path, side: &str| self.versions.open(path, &format!("{name} ({side})"));
-        let sides = [
-            open(base, "base")?,
-            open(ours, "ours")?,
-            open(theirs, "theirs")?,
-        ];
+        let names = ["base", "ours", "theirs"].map(|side| format!("{name} ({side})"));
+        let sides = self.versions.open([base, ours, theirs], names)?;
         let merged = merge(&sides[0], &sides[1], &sides[2])?;
         self.versions.write(ours, &merged)?;
         Ok(self.report(&merged))
@@ -118,17 +114,13 @@ impl<V, G: Repository> Sharing<V, G> {
             theirs,
         } = unmerged;
         let name = path.display().to_string();
-        let side = |bytes: Option<Vec<u8>>, which: &str| -> Result<Side<V::Fields>, SharingError> {
-            match bytes {
-                Some(bytes) => Ok(self.versions.parse(&format!("{name} ({which})"), bytes)?),
-                None => Err(SharingError::Deleted(name.clone())),
-            }
+        let (Some(ours), Some(theirs)) = (ours, theirs) else {
+            return Err(SharingError::Deleted(name));
         };
-        let base = match base {
-            Some(bytes) => side(Some(bytes), "base")?,
-            None => Side::default(),
-        };
-        let (ours, theirs) = (side(ours, "ours")?, side(theirs, "theirs")?);
+        // Both sides added the list: they come from an empty one.
+        let base = base.unwrap_or_default();
+        let names = ["base", "ours", "theirs"].map(|side| format!("{name} ({side})"));
+        let [base, ours, theirs] = self.versions.parse([base, ours, theirs], names)?;
         let merged = merge(&base, &ours, &theirs)?;
         self.versions.replace(&merged)?;
         Ok(Some(self.report(&merged)))
@@ -149,12 +141,17 @@ impl<V, G: Repository> Sharing<V, G> {
     where
         V: Versions<R>,
     {
-        let records = &merged.side.records;
-        let at: HashMap<Ulid, &Version<V::Fields>> =
-            match merged.conflicts.is_empty() && merged.renumbered.is_empty() {
-                true => HashMap::new(),
-                false => records.iter().map(|r| (r.ulid, r)).collect(),
-            };
+        let named: HashSet<Ulid> = (merged.conflicts.iter().filter_map(|c| c.record))
+            .map(|(_, ulid)| ulid)
+            .chain(merged.renumbered.iter().map(|r| r.ulid))
+            .collect();
+        let at: HashMap<Ulid, &Version<V::Fields>> = match named.is_empty() {
+            true => HashMap::new(),
+            false => (merged.side.records.iter())
+                .filter(|r| named.contains(&r.ulid))
+                .map(|r| (r.ulid, r))
+                .collect(),
+        };
         let read = |ulid: Ulid| {
             at.get(&ulid)
                 .and_then(|version| self.versions.record(version).ok())

@@ -41,6 +41,11 @@ pub trait Fields: Clone + Eq {
     fn created(&self) -> Option<Timestamp> {
         None
     }
+
+    /// `created` for many records at once, which a store may read side by side.
+    fn created_each(all: &[&Self]) -> Vec<Option<Timestamp>> {
+        all.iter().map(|fields| fields.created()).collect()
+    }
 }
 
 /// One side's version of a record.
@@ -110,42 +115,36 @@ pub fn merge<F: Fields>(
     ours: &Side<F>,
     theirs: &Side<F>,
 ) -> Result<Merged<F>, OutOfNumbers> {
-    let by_ulid = |side: &Side<F>| -> HashMap<Ulid, usize> {
-        side.records
-            .iter()
-            .enumerate()
-            .map(|(at, r)| (r.ulid, at))
-            .collect()
-    };
-    let (in_base, in_theirs) = (by_ulid(base), by_ulid(theirs));
     let mut conflicts = Vec::new();
     let mut records = Vec::with_capacity(ours.records.len().max(theirs.records.len()));
-    let mut take = |b: Option<&Version<F>>, o: Option<&Version<F>>, t: Option<&Version<F>>| {
-        match (b, o, t) {
-            // Removed on a side: completing wins over any change.
-            (Some(_), None, _) | (Some(_), _, None) | (None, None, None) => {}
-            (None, Some(one), None) | (None, None, Some(one)) => records.push(one.clone()),
-            (b, Some(o), Some(t)) => records.push(merge_record(b, o, t, &mut conflicts)),
+    by_ulid([base, ours, theirs], |[b, o, t]| match (b, o, t) {
+        // Removed on a side: completing wins over any change.
+        (Some(_), None, _) | (Some(_), _, None) | (None, None, None) => {}
+        (None, Some(one), None) | (None, None, Some(one)) => records.push(one.clone()),
+        (b, Some(o), Some(t)) => records.push(merge_record(b, o, t, &mut conflicts)),
+    });
+    // In ULID order now, which is most often the order they were made in.
+    let made = F::created_each(&records.iter().map(|r| &r.fields).collect::<Vec<_>>());
+    let keys: Vec<(i64, Ulid)> = made
+        .into_iter()
+        .zip(&records)
+        .map(|(made, r)| {
+            let made = made.map_or(r.ulid.timestamp_ms() as i64, Timestamp::as_millisecond);
+            (made, r.ulid)
+        })
+        .collect();
+    let mut records = match keys.is_sorted() {
+        true => records,
+        false => {
+            let mut order: Vec<usize> = (0..records.len()).collect();
+            order.sort_by_key(|&at| keys[at]);
+            let mut records: Vec<Option<Version<F>>> = records.into_iter().map(Some).collect();
+            order
+                .into_iter()
+                .filter_map(|at| records[at].take())
+                .collect()
         }
     };
-    for o in &ours.records {
-        let b = in_base.get(&o.ulid).map(|&at| &base.records[at]);
-        let t = in_theirs.get(&o.ulid).map(|&at| &theirs.records[at]);
-        take(b, Some(o), t);
-    }
-    let in_ours = by_ulid(ours);
-    for t in theirs
-        .records
-        .iter()
-        .filter(|t| !in_ours.contains_key(&t.ulid))
-    {
-        let b = in_base.get(&t.ulid).map(|&at| &base.records[at]);
-        take(b, None, Some(t));
-    }
-    records.sort_by_cached_key(|r| {
-        let made = r.fields.created().map(Timestamp::as_millisecond);
-        (made.unwrap_or(r.ulid.timestamp_ms() as i64), r.ulid)
-    });
     let next_id = ours.next_id.max(theirs.next_id);
     let (next_id, renumbered) = renumber(&mut records, next_id);
     if next_id > EXHAUSTED {
@@ -169,6 +168,34 @@ pub fn merge<F: Fields>(
         conflicts,
         renumbered,
     })
+}
+
+/// Calls `each` with the versions of each record on the three sides, in
+/// ULID order: the sides' records sorted by ULID (most lists are
+/// already), walked side by side.
+fn by_ulid<'a, F: Fields>(
+    sides: [&'a Side<F>; 3],
+    mut each: impl FnMut([Option<&'a Version<F>>; 3]),
+) {
+    let sorted = sides.map(|side| {
+        let mut sorted: Vec<&Version<F>> = side.records.iter().collect();
+        if !sorted.is_sorted_by_key(|r| r.ulid) {
+            sorted.sort_by_key(|r| r.ulid);
+        }
+        sorted
+    });
+    let mut at = [0; 3];
+    loop {
+        let heads = [0, 1, 2].map(|n| sorted[n].get(at[n]).copied());
+        let Some(next) = heads.iter().flatten().map(|r| r.ulid).min() else {
+            return;
+        };
+        each([0, 1, 2].map(|n| {
+            let here = heads[n].filter(|r| r.ulid == next);
+            at[n] += usize::from(here.is_some());
+            here
+        }));
+    }
 }
 
 /// A record as both sides left it, from `base` where it came from one.
@@ -285,25 +312,26 @@ fn merge_fields<V: Ord + Clone>(
 /// new numbers from `next_id` up, in ULID order. Returns the next number
 /// after all of them, and who changed.
 fn renumber<F>(records: &mut [Version<F>], next_id: u64) -> (u64, Vec<Renumbered>) {
-    let mut holder: HashMap<Id, Ulid> = HashMap::with_capacity(records.len());
-    for r in records.iter() {
-        holder
-            .entry(r.id)
-            .and_modify(|u| *u = (*u).min(r.ulid))
-            .or_insert(r.ulid);
-    }
-    let mut losers: Vec<usize> = (0..records.len())
-        .filter(|&at| holder[&records[at].id] != records[at].ulid)
+    // By number, then ULID: a number's first record keeps it. Most lists
+    // are in number order already, or nearly, which this sort is quick at.
+    let mut claims: Vec<(Id, Ulid, usize)> = (records.iter().enumerate())
+        .map(|(at, r)| (r.id, r.ulid, at))
         .collect();
-    losers.sort_by_key(|&at| records[at].ulid);
-    let highest = records.iter().map(|r| r.id.0).max().unwrap_or(0);
+    claims.sort();
+    let mut losers: Vec<(Ulid, usize)> = claims
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| (pair[1].1, pair[1].2))
+        .collect();
+    losers.sort_unstable();
+    let highest = claims.last().map_or(0, |claim| claim.0.0);
     let mut next = next_id.max(highest + 1);
     let mut renumbered = Vec::with_capacity(losers.len());
-    for at in losers {
+    for (ulid, at) in losers {
         let to = Id(next);
         next += 1;
         renumbered.push(Renumbered {
-            ulid: records[at].ulid,
+            ulid,
             from: records[at].id,
             to,
         });

@@ -4,7 +4,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::Needle;
@@ -27,12 +26,6 @@ pub trait Record: Clone {
 
     fn id(&self) -> Id;
     fn ulid(&self) -> Ulid;
-
-    /// When the record was made, if it says: lists merged from two clones
-    /// are put in this order. Without it, the time its ULID carries.
-    fn created(&self) -> Option<Timestamp> {
-        None
-    }
 }
 
 /// A record as a store holds it: its number and ULID at hand, the rest read

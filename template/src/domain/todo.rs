@@ -23,10 +23,6 @@ impl Record for Todo {
     fn ulid(&self) -> Ulid {
         self.ulid
     }
-
-    fn created(&self) -> Option<Timestamp> {
-        Some(self.created_at)
-    }
 }
 
 impl Todo {

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
@@ -38,6 +39,10 @@ impl JsonRecord for Todo {
             description: fields.description.into_owned(),
             created_at,
         })
+    }
+
+    fn created(fields: &TodoFields<'_>) -> Option<Timestamp> {
+        fields.created_at.parse().ok()
     }
 
     fn to_fields(&self) -> TodoFields<'_> {
