@@ -1,6 +1,7 @@
 //! Faults a list must survive, driven through the real binary: many
 //! processes at once, `kill -9` mid-write, a full disk, hostile files and
-//! links, other users, and any text an argument can hold.
+//! links, other users, any text an argument can hold, and clones of one
+//! list changed at once and merged by git.
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
@@ -70,6 +71,8 @@ mod crashes;
 mod display;
 #[path = "faults/files.rs"]
 mod files;
+#[path = "faults/git.rs"]
+mod git;
 #[path = "faults/input.rs"]
 mod input;
 #[cfg(unix)]

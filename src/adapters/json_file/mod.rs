@@ -117,10 +117,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
                     "{} holds a git merge that was not finished: conflict markers from line {line}",
                     self.shown()
                 ),
-                Some(format!(
-                    "run `my-todo git resolve` to merge the versions git kept, then `git add {}`",
-                    self.shown()
-                )),
+                Some(self.resolve_tip()),
             ),
             e => self.unusable(e.to_string()),
         }
@@ -143,6 +140,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
                 R::NOUN
             ),
             Some(self.recovery_tip()),
+        )
+    }
+
+    fn resolve_tip(&self) -> String {
+        format!(
+            "run `my-todo git resolve` to merge the versions git kept, then `git add {}`",
+            self.shown()
         )
     }
 
@@ -244,6 +248,37 @@ impl<R: JsonRecord> JsonFileStore<R> {
     }
 }
 
+impl<R: JsonRecord> JsonFileStore<R> {
+    /// The sides of a merge, each read by the store in `stores` that names
+    /// it, checked as a merge needs them. A side that is not a list is named,
+    /// and git keeps the merge as a conflict.
+    fn checked(
+        sides: [Result<Side<Line<R>>, StoreError>; 3],
+        stores: &[Self; 3],
+    ) -> Result<[Side<Line<R>>; 3], StoreError> {
+        let merging = |n: usize, e: StoreError| {
+            let tip = match e.tip {
+                Some(tip) if [stores[n].recovery_tip(), stores[n].resolve_tip()].contains(&tip) => {
+                    Some(
+                        "the merge is left to git, as a conflict, and this clone's list as it was"
+                            .into(),
+                    )
+                }
+                tip => tip,
+            };
+            StoreError { tip, ..e }
+        };
+        let [base, ours, theirs] = sides;
+        let sides = [
+            base.map_err(|e| merging(0, e))?,
+            ours.map_err(|e| merging(1, e))?,
+            theirs.map_err(|e| merging(2, e))?,
+        ];
+        merging::check_sides(&sides).map_err(|(n, e)| merging(n, stores[n].format_error(e)))?;
+        Ok(sides)
+    }
+}
+
 impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     type Fields = Line<R>;
 
@@ -274,9 +309,7 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
                 others.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             [base, ours, theirs]
         });
-        let sides = [base?, ours?, theirs?];
-        merging::check_sides(&sides).map_err(|(n, e)| stores[n].format_error(e))?;
-        Ok(sides)
+        Self::checked([base, ours, theirs], &stores)
     }
 
     fn parse(
@@ -286,13 +319,11 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     ) -> Result<[Side<Line<R>>; 3], StoreError> {
         let stores = names.map(|name| Self::new(name, self.lock_wait));
         let [base, ours, theirs] = versions;
-        let [base, ours, theirs] = [(0, base), (1, ours), (2, theirs)].map(|(n, bytes)| {
+        let sides = [(0, base), (1, ours), (2, theirs)].map(|(n, bytes)| {
             let doc = stores[n].parse_named(bytes, merging::checks(n))?;
             merging::side(&doc).map_err(|e| stores[n].format_error(e))
         });
-        let sides = [base?, ours?, theirs?];
-        merging::check_sides(&sides).map_err(|(n, e)| stores[n].format_error(e))?;
-        Ok(sides)
+        Self::checked(sides, &stores)
     }
 
     fn record(&self, version: &Version<Line<R>>) -> Result<R, Unreadable> {
