@@ -58,7 +58,11 @@ peak() {
     awk '{ printf "%.1f", $1 / 1024 }'
 }
 
-ratio() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.1fx" % (a / b) if b else "-")' "$1" "$2"; }
+ratio() {
+  python3 -c 'import sys
+try: a, b = map(float, sys.argv[1:]); print("%.1fx" % (a / b) if b else "-")
+except ValueError: print("-")' "$1" "$2"
+}
 
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)"
 echo
@@ -70,6 +74,17 @@ for n in "${sizes[@]}"; do
   python3 bench/make_lists.py "$n" "$dir"
   mine="$dir/my-todo" py="$dir/pytodo" tw="$dir/task"
   cp "$mine/todo.json" "$dir/mine.orig"
+  # The same list as a formatter lays it out, as the Python reference writes its own.
+  python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=2)' \
+    "$mine/todo.json" "$mine/formatted.json"
+  # Two clones of the list, each with a todo added and one done, for git merge.
+  cp "$mine/todo.json" "$mine/base.json"
+  for side in ours theirs; do
+    cp "$mine/todo.json" "$mine/$side.json"
+    "$bin" --file "$mine/$side.json" add "Added on $side" >/dev/null
+    "$bin" --file "$mine/$side.json" done "$([[ $side == ours ]] && echo 1 || echo "$n")" >/dev/null
+    cp "$mine/$side.json" "$dir/$side.orig"
+  done
   cp "$py/todo.json" "$dir/py.orig"
   size=$(stat -c %s "$mine/todo.json")
   middle=$(( n / 2 > 0 ? n / 2 : 1 ))
@@ -85,7 +100,7 @@ for n in "${sizes[@]}"; do
   floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'" \
     "cp $dir/mine.orig $mine/todo.json")
   floors[$n]=$floor
-  restore_mine="cp $dir/mine.orig $mine/todo.json"
+  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/ours.orig $mine/ours.json'"
   restore_py="cp $dir/py.orig $py/todo.json"
   # hyperfine runs --prepare without a shell; the working directory stays.
   restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/'"
@@ -103,24 +118,28 @@ for n in "${sizes[@]}"; do
       run_mine="sh -c \"exec $run_mine\"" run_py="sh -c \"exec $run_py\""
     fi
     m=$(median "$mine" "$run_mine" "$prep_mine")
-    p=$(median "$py" "$run_py" "$prep_py")
+    p=-
+    [[ -z $pyargs ]] || p=$(median "$py" "$run_py" "$prep_py")
     t=-
     if [[ $taskwarrior == yes && -n $twargs ]]; then t="$(TASKRC="$tw/rc" median "$tw" "task $twargs" "$prep_tw") ms"; fi
-    $prep_mine
+    eval "$prep_mine"
     rss=$(peak "$mine" "exec $bin $args")
     f=""; [[ $writes == yes ]] && f="$floor"
     took[$n $name]=$m
-    echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p ms | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
-    $restore_mine
+    echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p${pyargs:+ ms} | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
+    eval "$restore_mine"
   done <<ROWS
 show 5|show 5|show 5|limit:5 list|no
+show 5, list laid out by json.dump(indent=2)|--file formatted.json show 5|show 5||no
 find|find 'errand $middle:'|find 'errand $middle:'|'/errand $middle:/' list|no
 add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
 done|done $middle|done $middle|$middle done|yes
 done all|done - < $dir/ids|done - < $dir/ids||yes
 done all, as arguments|done \$(cat $dir/ids)|done \$(cat $dir/ids)||yes
+git merge of two clones|git merge base.json ours.json theirs.json todo.json|||yes
 ROWS
   echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | |"
+  echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | |"
 done
 
 [[ ${#sizes[@]} -gt 1 ]] || exit 0

@@ -18,7 +18,7 @@ use super::fields::{self, unique_keys};
 use super::layout::VERSION;
 use super::position::Spot;
 use super::record::JsonRecord;
-use super::{any_layout, parallel, scanner, search};
+use super::{any_layout, indented, parallel, scanner, search};
 use crate::domain::{Entry, Id, InvalidList, List, Needle, Unreadable};
 
 /// A list as stored, with the top-level fields this version does not know.
@@ -58,6 +58,8 @@ pub enum Checks {
 pub enum Reading {
     /// Line by line, trusting the layout `render` writes.
     AsWritten,
+    /// Line by line, in the layout of a formatter: for reading only.
+    Indented,
     /// By a JSON parser, in any layout.
     AnyLayout,
 }
@@ -72,6 +74,18 @@ pub struct Source {
 }
 
 impl Source {
+    pub(super) fn new(
+        name: &str,
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+        checks: Checks,
+    ) -> Self {
+        Self {
+            name: name.to_owned(),
+            bytes: Box::new(bytes),
+            checks,
+        }
+    }
+
     pub(super) fn bytes(&self) -> &[u8] {
         self.bytes.as_ref().as_ref()
     }
@@ -237,18 +251,22 @@ pub fn parse_telling<R: JsonRecord>(
     bytes: impl AsRef<[u8]> + Send + Sync + 'static,
     checks: Checks,
 ) -> Result<(Document<R>, Reading), FormatError> {
-    let source = Arc::new(Source {
-        name: name.to_owned(),
-        bytes: Box::new(bytes),
-        checks,
-    });
-    if let Some(scanned) = scanner::read_as_written::<R>(&source, checks) {
+    let source = Arc::new(Source::new(name, bytes, checks));
+    let scanned = match scanner::read_as_written::<R>(&source, checks) {
+        Some(scanned) => Some((scanned, Reading::AsWritten)),
+        // A list that is only read is checked record by record as it is.
+        None if checks == Checks::Shape => {
+            indented::read::<R>(&source).map(|scanned| (scanned, Reading::Indented))
+        }
+        None => None,
+    };
+    if let Some((scanned, reading)) = scanned {
         let doc = Document {
             list: List::from_parts(scanned.next_id, scanned.entries)?,
             unknown_top: scanned.unknown_top,
-            reading: Reading::AsWritten,
+            reading,
         };
-        return Ok((doc, Reading::AsWritten));
+        return Ok((doc, reading));
     }
     any_layout::read::<R>(&source, checks)
         .map(|doc| (doc, Reading::AnyLayout))

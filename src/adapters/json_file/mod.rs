@@ -9,7 +9,8 @@
 //!   `todo.rs`: the todo's implementation of it.
 //! - `document.rs`: a list as the file holds it, records read when asked.
 //! - `layout.rs`: the layout written, spelled once; `scanner.rs` reads a
-//!   list in that layout fast, `any_layout.rs` reads any other and explains.
+//!   list in that layout fast, `indented.rs` a formatter's layout for
+//!   reading, `any_layout.rs` any other, and explains what is wrong.
 //! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
 //! - `render.rs`: writing back; `search.rs`: the search prefilter.
 //! - `merging.rs`: lists as a three-way merge sees them, and its result.
@@ -23,6 +24,7 @@ mod contract;
 mod document;
 mod fields;
 mod files;
+mod indented;
 mod layout;
 mod merging;
 mod parallel;

@@ -29,7 +29,7 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
                 ulid,
                 source,
                 span,
-            } if doc.reading == Reading::AnyLayout => {
+            } if doc.reading != Reading::AsWritten => {
                 let raw = std::str::from_utf8(&source.bytes()[span.clone()])
                     .map_err(|_| io::Error::other("a record read whole was not text"))?;
                 canonical::write_record(out, *id, *ulid, raw)?;
