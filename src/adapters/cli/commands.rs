@@ -126,7 +126,15 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
             let name = cli.get_name().to_owned();
             clap_complete::generate(shell, &mut cli, name, out);
         }
-        Command::Man => clap_mangen::Man::new(Cli::command()).render(out)?,
+        Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(out)?,
+        Command::Man { dir: Some(dir) } => {
+            clap_mangen::generate_to(Cli::command(), &dir).map_err(|e| Failure::Report {
+                code: exit::IO,
+                message: format!("cannot write the manual pages in {}: {e}", dir.display()),
+                tip: Some("name a folder that exists and that you may write in".into()),
+            })?;
+            writeln!(out, "Wrote the manual pages in {}", dir.display())?;
+        }
     }
     Ok(Outcome::Done)
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 use clap::{ColorChoice, Parser, Subcommand};
 use clap_complete::Shell;
 
-use super::sharing::GitCommand;
 use crate::domain::{Record, Ref, Title, Todo};
 
 #[derive(Debug, Parser)]
@@ -138,10 +137,68 @@ pub enum Command {
         /// The shell to complete for
         shell: Shell,
     },
-    /// Print the manual page, in roff
-    #[command(after_help = "Example:\n  \
-            $ {{project-name}} man > ~/.local/share/man/man1/{{project-name}}.1")]
-    Man,
+    /// Print the manual page, in roff, or write a page for every command
+    #[command(after_help = "Examples:\n  \
+            $ {{project-name}} man > ~/.local/share/man/man1/{{project-name}}.1\n  \
+            $ {{project-name}} man --dir ~/.local/share/man/man1")]
+    Man {
+        /// Write the pages of {{project-name}} and of each of its commands ({{project-name}}-git-merge.1, ...) into DIR
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The commands for a list kept in git.
+#[derive(Debug, Subcommand)]
+pub enum GitCommand {
+    /// Have git merge the list with {{project-name}}, in this clone
+    #[command(
+        long_about = "Have git merge the list with {{project-name}}, in this clone.\n\n\
+            Adds the list to .gitattributes with merge={{project-name}} (commit that file), \
+            registers the merge driver in this clone's git config, and keeps the lock \
+            file out of git status. Run it once in every clone; running it again changes nothing.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} git setup\n  \
+            $ git add .gitattributes && git commit -m 'Merge todo.json with {{project-name}}'"
+    )]
+    Setup,
+    /// Merge three versions of a list: what git runs as the merge driver
+    #[command(
+        long_about = "Merge three versions of a list: what git runs as the merge driver.\n\n\
+            Writes into OURS the todos of OURS and THEIRS merged by ULID, field by field, \
+            from BASE: a todo completed on either side stays completed, todos added on \
+            either side are kept once, and numbers stay unique (renumbered todos are \
+            named on stderr). Exits with 1 when both sides changed a field each its own \
+            way: both values are kept in the todo's \"merge_conflicts\". A side that is \
+            not a list leaves OURS untouched.",
+        after_help = "In .git/config, as `{{project-name}} git setup` writes it:\n  \
+            [merge \"{{project-name}}\"]\n  \
+            \tdriver = {{project-name}} git merge %O %A %B %P"
+    )]
+    Merge {
+        /// The version both sides come from (git's %O); empty when both added the list
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        base: PathBuf,
+        /// This side's version, and where the result goes (git's %A)
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        ours: PathBuf,
+        /// The other side's version (git's %B)
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        theirs: PathBuf,
+        /// The list's path in the repository, for messages (git's %P)
+        #[arg(value_hint = clap::ValueHint::FilePath)]
+        path: Option<PathBuf>,
+    },
+    /// Finish a merge that git left with conflict markers in the list
+    #[command(
+        long_about = "Finish a merge that git left with conflict markers in the list.\n\n\
+            For a clone that merged without the driver: merges the list again from the \
+            three versions git keeps while the merge is unfinished, and writes it. \
+            Then `git add` the list to finish the merge.",
+        after_help = "Example:\n  \
+            $ {{project-name}} git resolve && git add todo.json"
+    )]
+    Resolve,
 }
 
 fn parse_title(raw: &str) -> Result<Title, String> {

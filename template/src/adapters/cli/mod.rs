@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Color, Style};
 use clap::{ColorChoice, Parser};
 
-pub use args::{Cli, Command, Named};
+pub use args::{Cli, Command, GitCommand, Named};
 
 use crate::domain::{Id, Record};
 

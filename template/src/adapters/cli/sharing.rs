@@ -1,63 +1,13 @@
 //! `git merge`, `git resolve` and `git setup`: a list kept in git, for any
-//! record. What each says; the command line is declared here too.
+//! record. What each does and says; `args.rs` declares them.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::Subcommand;
-
-use super::{Failure, Outcome, exit, table};
+use super::{Failure, GitCommand, Outcome, exit, table};
 use crate::app::sharing::{Report, Sharing, SharingError};
 use crate::domain::Record;
 use crate::ports::{Repository, StoreErrorKind, Versions};
-
-#[derive(Debug, Subcommand)]
-pub enum GitCommand {
-    /// Have git merge the list with {{project-name}}, in this clone
-    #[command(
-        long_about = "Have git merge the list with {{project-name}}, in this clone.\n\n\
-            Adds the list to .gitattributes with merge={{project-name}} (commit that file), \
-            registers the merge driver in this clone's git config, and keeps the lock \
-            file out of git status. Run it once in every clone; running it again changes nothing.",
-        after_help = "Examples:\n  \
-            $ {{project-name}} git setup\n  \
-            $ git add .gitattributes && git commit -m 'Merge todo.json with {{project-name}}'"
-    )]
-    Setup,
-    /// Merge three versions of a list: what git runs as the merge driver
-    #[command(
-        long_about = "Merge three versions of a list: what git runs as the merge driver.\n\n\
-            Writes into OURS the todos of OURS and THEIRS merged by ULID, field by field, \
-            from BASE: a todo completed on either side stays completed, todos added on \
-            either side are kept once, and numbers stay unique (renumbered todos are \
-            named on stderr). Exits with 1 when both sides changed a field each its own \
-            way: both values are kept in the todo's \"merge_conflicts\". A side that is \
-            not a list leaves OURS untouched.",
-        after_help = "In .git/config, as `{{project-name}} git setup` writes it:\n  \
-            [merge \"{{project-name}}\"]\n  \
-            \tdriver = {{project-name}} git merge %O %A %B %P"
-    )]
-    Merge {
-        /// The version both sides come from (git's %O); empty when both added the list
-        base: PathBuf,
-        /// This side's version, and where the result goes (git's %A)
-        ours: PathBuf,
-        /// The other side's version (git's %B)
-        theirs: PathBuf,
-        /// The list's path in the repository, for messages (git's %P)
-        path: Option<PathBuf>,
-    },
-    /// Finish a merge that git left with conflict markers in the list
-    #[command(
-        long_about = "Finish a merge that git left with conflict markers in the list.\n\n\
-            For a clone that merged without the driver: merges the list again from the \
-            three versions git keeps while the merge is unfinished, and writes it. \
-            Then `git add` the list to finish the merge.",
-        after_help = "Example:\n  \
-            $ {{project-name}} git resolve && git add todo.json"
-    )]
-    Resolve,
-}
 
 /// Runs `command`; `name` names a record in messages, in a few words.
 pub fn execute<R: Record, V: Versions<R>, G: Repository>(
