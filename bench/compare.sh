@@ -9,7 +9,8 @@
 # With more than one size, a second table shows how each command's time grew
 # from one size to the next, beside the growth of copy+fsync+rename.
 #
-# The Python reference is bench/pytodo.py. hyperfine and GNU time are
+# my-todo's lists come with a history of as many completed todos as the list
+# holds. The Python reference is bench/pytodo.py. hyperfine and GNU time are
 # installed from Debian's packages if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +75,7 @@ for n in "${sizes[@]}"; do
   python3 bench/make_lists.py "$n" "$dir"
   mine="$dir/my-todo" py="$dir/pytodo" tw="$dir/task"
   cp "$mine/todo.json" "$dir/mine.orig"
+  cp "$mine/todo.history.jsonl" "$dir/history.orig"
   # The same list as a formatter lays it out, as the Python reference writes its own.
   python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=2)' \
     "$mine/todo.json" "$mine/formatted.json"
@@ -100,7 +102,7 @@ for n in "${sizes[@]}"; do
   floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'" \
     "cp $dir/mine.orig $mine/todo.json")
   floors[$n]=$floor
-  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/ours.orig $mine/ours.json'"
+  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/todo.history.jsonl && cp $dir/ours.orig $mine/ours.json'"
   restore_py="cp $dir/py.orig $py/todo.json"
   # hyperfine runs --prepare without a shell; the working directory stays.
   restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/'"
@@ -137,6 +139,8 @@ done|done $middle|done $middle|$middle done|yes
 done all|done - < $dir/ids|done - < $dir/ids||yes
 done all, as arguments|done \$(cat $dir/ids)|done \$(cat $dir/ids)||yes
 git merge of two clones|git merge base.json ours.json theirs.json todo.json|||yes
+history 5|history 5|||no
+undo the last done|undo|||yes
 ROWS
   echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | |"
   echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | |"

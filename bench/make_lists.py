@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a list of N todos in my-todo's format and in the Python reference's.
 
-Usage: make_lists.py N DIR  ->  DIR/my-todo/todo.json, DIR/pytodo/todo.json, DIR/tasks.json
+Usage: make_lists.py N DIR  ->  DIR/my-todo/todo.json, DIR/pytodo/todo.json, DIR/tasks.json,
+and DIR/my-todo/todo.history.jsonl: N more todos (numbers N+1 to 2N), completed one at a time.
 """
 import json, os, sys
 
@@ -26,12 +27,19 @@ def rfc3339(t):
 os.makedirs(f"{out}/my-todo", exist_ok=True)
 os.makedirs(f"{out}/pytodo", exist_ok=True)
 with open(f"{out}/my-todo/todo.json", "w", encoding="utf-8") as f:
-    f.write('{\n  "version": 1,\n  "next_id": %d,\n  "todos": [' % (n + 1))
+    f.write('{\n  "version": 1,\n  "next_id": %d,\n  "todos": [' % (2 * n + 1))
     for i in range(1, n + 1):
         todo = {"id": i, "ulid": ulid(i), "title": title(i), "description": description(i),
                 "created_at": rfc3339(stamp(i))}
         f.write(("\n    " if i == 1 else ",\n    ") + json.dumps(todo, ensure_ascii=False))
     f.write("\n  ]\n}\n" if n else "]\n}\n")
+with open(f"{out}/my-todo/todo.history.jsonl", "w", encoding="utf-8") as f:
+    f.write('{"version": 1, "history": "todos"}\n')
+    for k, i in enumerate(range(n + 1, 2 * n + 1), start=1):
+        todo = {"id": i, "ulid": ulid(i), "title": title(i), "description": description(i),
+                "created_at": rfc3339(stamp(i))}
+        f.write('{"change": %d, "completed_at": "%s", "todo": %s}\n'
+                % (k, rfc3339(stamp(i) + 30), json.dumps(todo, ensure_ascii=False)))
 with open(f"{out}/pytodo/todo.json", "w", encoding="utf-8") as f:
     todos = [{"id": i, "title": title(i), "description": description(i), "created": stamp(i)}
              for i in range(1, n + 1)]

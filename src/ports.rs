@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use crate::domain::{Entry, Fields, Id, List, Merged, Record, Side, Unreadable, Version};
+use crate::domain::{
+    Completed, Entry, Fields, History, Id, List, Merged, Record, Side, Unreadable, Version,
+};
 
 /// Why a store could not do its work. The message names the place and the cause.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,13 +38,23 @@ pub trait Store<R: Record> {
     /// A store that holds nothing yet reads as an empty list.
     fn read<T>(&self, f: impl FnOnce(&List<Self::Entry>) -> T) -> Result<T, StoreError>;
 
-    /// Runs `f` on the latest list while no other `update` can run, then
-    /// persists the list as `f` left it. If `f` fails, nothing is persisted.
-    /// If persisting fails, the stored list MUST be the one `f` was given.
+    /// Runs `f` on the latest list and its history while no other `update`
+    /// can run, then persists both as `f` left them: the history first, so
+    /// that no change reaches the list without being in the history. If `f`
+    /// fails, nothing is persisted. If persisting fails, the stored list
+    /// MUST be the one `f` was given.
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut List<Self::Entry>) -> Result<T, E>,
+        f: impl FnOnce(&mut List<Self::Entry>, &mut History<Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
+
+    /// The `count` records completed last, newest first. MUST NOT wait
+    /// for writers, and MUST NOT show a record that is on the list.
+    fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError>;
+
+    /// Why the history cannot be used, if it cannot: what a command that
+    /// does not need it tells the person before it goes on.
+    fn history_problem(&self) -> Option<String>;
 }
 
 /// The versions of a list that a merge puts together, as a store reads and

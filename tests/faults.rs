@@ -1,7 +1,7 @@
 //! Faults a list must survive, driven through the real binary: many
 //! processes at once, `kill -9` mid-write, a full disk, hostile files and
-//! links, other users, any text an argument can hold, and clones of one
-//! list changed at once and merged by git.
+//! links, other users, any text an argument can hold, clones of one list
+//! changed at once and merged by git, and the history that undo reads.
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
@@ -26,6 +26,12 @@ mod vocabulary {
     pub const REMOVE: &str = "done";
     /// Looks for records holding a text: `SEARCH TEXT`.
     pub const SEARCH: &str = "find";
+    /// Prints removed records, newest first: `HISTORY [COUNT] [--json]`.
+    pub const HISTORY: &str = "history";
+    /// Reverts the latest change: `UNDO`.
+    pub const UNDO: &str = "undo";
+    /// Where the history of `FILE` is kept.
+    pub const HISTORY_FILE: &str = "todo.history.jsonl";
     /// The field of a record's JSON that holds the text it was created with.
     pub const TEXT: &str = "title";
 
@@ -73,6 +79,8 @@ mod display;
 mod files;
 #[path = "faults/git.rs"]
 mod git;
+#[path = "faults/history.rs"]
+mod history;
 #[path = "faults/input.rs"]
 mod input;
 #[cfg(unix)]

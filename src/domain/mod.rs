@@ -4,6 +4,7 @@
 //! for good, a list that never reuses a number. `todo` and `title` are the
 //! todo list's own rules; another CLI puts its record beside them.
 
+mod history;
 mod list;
 mod merge;
 mod record;
@@ -11,6 +12,7 @@ mod search;
 mod title;
 mod todo;
 
+pub use history::{BrokenHistory, Change, Completed, History, NumberTaken, Undone, undo};
 pub use list::{InvalidList, List, ListFull, Unknown};
 pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};

@@ -31,7 +31,7 @@ pub trait Record: Clone {
 /// A record as a store holds it: its number and ULID at hand, the rest read
 /// only when asked for, so that a long list costs little to open. A record
 /// kept whole in memory is its own entry.
-pub trait Entry: From<Self::Record> {
+pub trait Entry: From<Self::Record> + Clone {
     type Record: Record;
 
     fn id(&self) -> Id;

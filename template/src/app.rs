@@ -5,7 +5,10 @@ pub mod sharing;
 
 use jiff::Timestamp;
 
-use crate::domain::{Entry, ListFull, Needle, Ref, Title, Todo, Unknown, Unreadable};
+use crate::domain::{
+    BrokenHistory, Change, Completed, Entry, Id, ListFull, Needle, NumberTaken, Ref, Title, Todo,
+    Undone, Unknown, Unreadable, undo,
+};
 use crate::ports::{Clock, Store, StoreError, UlidSource};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +21,19 @@ pub enum AppError {
     Unreadable(#[from] Unreadable),
     #[error(transparent)]
     Full(#[from] ListFull),
+    #[error(transparent)]
+    History(#[from] BrokenHistory),
+    #[error(transparent)]
+    Taken(#[from] NumberTaken),
+}
+
+/// What `undo` did.
+#[derive(Debug)]
+pub enum Reverted {
+    /// The todo added was taken off the list; none where it had gone already.
+    Added { id: Id, todo: Option<Todo> },
+    /// The todos completed are back, as they were.
+    Done(Vec<Todo>),
 }
 
 pub struct App<S, C, U> {
@@ -42,7 +58,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
 
     pub fn add(&self, title: Title, description: String) -> Result<Todo, AppError> {
         let created_at = self.clock.now();
-        self.store.update(|list| {
+        self.store.update(|list, history| {
             let todo = list.add(|id| Todo {
                 id,
                 ulid: self.ulids.next_ulid(id),
@@ -50,6 +66,10 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
                 description,
                 created_at,
             })?;
+            history.record(Change::Added {
+                id: todo.id,
+                ulid: todo.ulid,
+            });
             Ok(todo)
         })
     }
@@ -59,13 +79,47 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         Ok(self.store.read(|list| list.recent(count))??)
     }
 
-    /// Completes and removes the named todos, all or none.
+    /// Completes and removes the named todos, all or none, into the history.
     pub fn done(&self, refs: &[Ref]) -> Result<Vec<Todo>, AppError> {
-        self.store.update(|list| {
+        let at = self.clock.now();
+        self.store.update(|list, history| {
+            history.usable()?;
             let removed = list.remove(refs)?;
             // Read before saving: a todo that cannot be shown is not removed.
-            Ok(S::Entry::read_all(&removed)?)
+            let todos = S::Entry::read_all(&removed)?;
+            history.record(Change::Done {
+                at,
+                entries: removed,
+            });
+            Ok(todos)
         })
+    }
+
+    /// Reverts the latest `add` or `done`; none when there is nothing left to undo.
+    pub fn undo(&self) -> Result<Option<Reverted>, AppError> {
+        self.store.update(|list, history| {
+            let Some(change) = history.take_latest()? else {
+                return Ok(None);
+            };
+            let reverted = match undo(list, change)? {
+                Undone::Added { id, entry } => Reverted::Added {
+                    id,
+                    todo: entry.map(|e| e.read()).transpose()?,
+                },
+                Undone::Done { entries } => Reverted::Done(S::Entry::read_all(&entries)?),
+            };
+            Ok(Some(reverted))
+        })
+    }
+
+    /// The `count` todos completed last, newest first.
+    pub fn history(&self, count: usize) -> Result<Vec<Completed<Todo>>, AppError> {
+        Ok(self.store.completed(count)?)
+    }
+
+    /// Why the history cannot be used, for the commands that go on without it.
+    pub fn history_problem(&self) -> Option<String> {
+        self.store.history_problem()
     }
 
     /// Todos mentioning `text` in title or description, newest first.

@@ -65,7 +65,7 @@ fn add<E: Entry<Record = Item>>(list: &mut List<E>, text: &str) -> Id {
 
 fn add_ok(store: &impl Store<Item>, text: &str) -> Id {
     store
-        .update(|list| Ok::<_, StoreError>(add(list, text)))
+        .update(|list, _| Ok::<_, StoreError>(add(list, text)))
         .unwrap()
 }
 
@@ -107,7 +107,7 @@ fn an_update_is_seen_by_later_reads(store: impl Store<Item>) {
 fn a_failed_update_changes_nothing(store: impl Store<Item>) {
     add_ok(&store, "keep me");
     let before = snapshot(&store);
-    let result = store.update(|list| {
+    let result = store.update(|list, _| {
         add(list, "discard me");
         Err::<(), _>(Refused::Rule)
     });
@@ -122,7 +122,7 @@ fn records_round_trip_exactly(store: impl Store<Item>) {
     add_ok(&store, odd);
     add_ok(&store, &long);
     let added = store
-        .update(|list| Ok::<_, StoreError>(list.recent(2).unwrap()))
+        .update(|list, _| Ok::<_, StoreError>(list.recent(2).unwrap()))
         .unwrap();
     assert_eq!(snapshot(&store).1, added);
     assert_eq!(texts(&added), [long.as_str(), odd]);
@@ -132,7 +132,7 @@ fn removed_records_are_gone_and_ids_never_reused(store: impl Store<Item>) {
     add_ok(&store, "one");
     let two = add_ok(&store, "two");
     store
-        .update(|list| list.remove(&[Ref::Id(two)]).map_err(|_| Refused::Rule))
+        .update(|list, _| list.remove(&[Ref::Id(two)]).map_err(|_| Refused::Rule))
         .unwrap();
     assert_eq!(texts(&snapshot(&store).1), ["one"]);
     assert_eq!(add_ok(&store, "three"), Id(3));

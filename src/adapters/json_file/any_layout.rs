@@ -86,7 +86,10 @@ pub fn read<R: JsonRecord>(
 /// writes, or from the JSON in any other layout. Checking everything reads
 /// each record's keys, to find one given twice. The error says where in
 /// `raw` and what is wrong.
-fn identify<R: JsonRecord>(raw: &str, checks: Checks) -> Result<(Id, Ulid), (usize, String)> {
+pub(super) fn identify<R: JsonRecord>(
+    raw: &str,
+    checks: Checks,
+) -> Result<(Id, Ulid), (usize, String)> {
     if checks == Checks::Shape
         && let Some(found) = layout::read_identity(raw.as_bytes())
     {

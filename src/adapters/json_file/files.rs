@@ -316,6 +316,44 @@ impl Owner {
     }
 }
 
+/// Opens the plain file at `path` to read and write, without following a
+/// link there; `None` if it is missing, unless `create` says whose a new
+/// one is. Anything but a plain file is refused.
+pub fn open_beside(path: &Path, create: Option<Option<Owner>>) -> io::Result<Option<File>> {
+    // A device is not even opened: opening one can do something.
+    if let Some(kind) = not_a_file(path)? {
+        return Err(io::Error::other(format!("it is {kind}, not a file")));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(create.is_some());
+    #[cfg(unix)]
+    if create.is_some() {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o666);
+    }
+    let file = match open_plainly(&mut options, path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && create.is_none() => return Ok(None),
+        Err(e) => {
+            // A link, or a FIFO or device opened without waiting, says what it is.
+            return match not_a_file(path)? {
+                Some(kind) => Err(io::Error::other(format!("it is {kind}, not a file"))),
+                None => Err(e),
+            };
+        }
+    };
+    let meta = file.metadata()?;
+    if let Some(kind) = NotAFile::of(&meta) {
+        return Err(io::Error::other(format!("it is {kind}, not a file")));
+    }
+    if let Some(Some(owner)) = create
+        && meta.len() == 0
+    {
+        owner.give(&file);
+    }
+    Ok(Some(file))
+}
+
 /// The name of a file beside `target`: `.` + its name + `suffix`.
 fn beside(target: &Path, suffix: &str) -> OsString {
     let mut name = OsString::from(".");
@@ -459,6 +497,17 @@ pub fn replace(
     owner: Option<Owner>,
     write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
 ) -> io::Result<()> {
+    replace_when(target, owner, write, || Ok(()))
+}
+
+/// `replace`, renaming only once `ready` says so: what must be on disk
+/// before the new file is in place is written meanwhile.
+pub fn replace_when(
+    target: &Path,
+    owner: Option<Owner>,
+    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
+    ready: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
     let refuse = |kind: NotAFile| io::Error::other(format!("it is {kind}, not a file"));
     let dir = dir_of(target);
     let prefix = beside(target, ".");
@@ -490,6 +539,7 @@ pub fn replace(
     out.flush()?;
     drop(out);
     temp.as_file().sync_all()?;
+    ready()?;
     // Checked again at the last moment: a rename replaces whatever is there.
     if let Some(kind) = not_a_file(target)? {
         return Err(refuse(kind));
@@ -499,6 +549,11 @@ pub fn replace(
     // risks the rename after a power cut, so it is not worth failing for.
     let _ = sync_dir(dir);
     Ok(())
+}
+
+/// Flushes to disk the entries of the folder `target` is in.
+pub fn sync_dir_of(target: &Path) -> io::Result<()> {
+    sync_dir(dir_of(target))
 }
 
 #[cfg(unix)]

@@ -159,6 +159,41 @@ impl<E: Entry> List<E> {
         Ok(found)
     }
 
+    /// Whether any of the records with these ULIDs is on the list.
+    pub fn holds_any(&self, ulids: &[Ulid]) -> bool {
+        let refs: Vec<Ref> = ulids.iter().map(|&u| Ref::Ulid(u)).collect();
+        self.find_any(&refs).is_some()
+    }
+
+    /// The first of `refs` that names a record on the list.
+    pub fn find_any(&self, refs: &[Ref]) -> Option<Ref> {
+        let positions = Positions::of(&self.entries, refs.len());
+        refs.iter()
+            .find(|r| positions.find(&self.entries, r, 0).is_some())
+            .copied()
+    }
+
+    /// Puts records back that were removed, each where it was in the order
+    /// the records were made (that of their ULIDs), with its number. The
+    /// caller makes sure that no record on the list has one of those
+    /// numbers or ULIDs.
+    pub fn restore(&mut self, mut entries: Vec<E>) {
+        entries.sort_by_key(E::ulid);
+        let mut kept = std::mem::take(&mut self.entries).into_iter().peekable();
+        let mut merged = Vec::with_capacity(kept.len() + entries.len());
+        for entry in entries {
+            // Records kept out of ULID order stay where they were.
+            while let Some(next) = kept.next_if(|k| k.ulid() < entry.ulid()) {
+                merged.push(next);
+            }
+            merged.push(entry);
+        }
+        merged.extend(kept);
+        let highest = merged.iter().map(|e| e.id().0).max().unwrap_or(0);
+        self.next_id = Id(self.next_id.0.max(highest + 1));
+        self.entries = merged;
+    }
+
     /// Removes the named records, all or none: if any reference matches
     /// nothing, the list is left as it was. Returns the removed entries,
     /// oldest first. Takes time in proportion to the list and the
@@ -256,15 +291,15 @@ impl Positions {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A record of these tests' own, so that the list's rules are checked
     /// whatever records a CLI keeps.
     #[derive(Debug, Clone, PartialEq, Eq)]
-    struct Item {
-        id: Id,
-        ulid: Ulid,
+    pub struct Item {
+        pub id: Id,
+        pub ulid: Ulid,
         title: String,
         description: String,
     }
@@ -285,6 +320,11 @@ mod tests {
         fn mentions(&self, needle: &Needle) -> bool {
             needle.found_in(&self.title) || needle.found_in(&self.description)
         }
+    }
+
+    /// An item numbered `id`, with a ULID in the order of the numbers.
+    pub fn numbered(id: Id) -> Item {
+        item(id, "numbered", Ulid::from_parts(1, u128::from(id.0)))
     }
 
     fn item(id: Id, title: &str, ulid: Ulid) -> Item {

@@ -345,7 +345,7 @@ fn one_field_changed_two_ways_is_a_conflict_and_the_rest_is_merged() {
 }
 
 #[test]
-fn setup_is_said_once_and_keeps_the_lock_out_of_status() {
+fn setup_is_said_once_and_keeps_the_lock_and_the_history_out_of_status() {
     let repos = Repos::new();
     let a = started(&repos, 1);
     let again = repos.todo(&a, &["git", "setup"]);
@@ -364,6 +364,14 @@ fn setup_is_said_once_and_keeps_the_lock_out_of_status() {
     assert_eq!(
         String::from_utf8_lossy(&checked.stdout),
         format!("{FILE}: merge: {{project-name}}\n")
+    );
+    // The history is this clone's own, as its undo is: kept out too.
+    assert_ok(&run(&a, &[REMOVE, "1"]));
+    assert!(a.join(HISTORY_FILE).exists());
+    let status = repos.ok(&a, &["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        format!(" M {FILE}\n")
     );
 }
 

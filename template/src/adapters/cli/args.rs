@@ -125,6 +125,35 @@ pub enum Command {
         /// The text to look for
         text: String,
     },
+    /// Show the most recently completed todos, newest first
+    #[command(
+        long_about = "Show the most recently completed todos, newest first.\n\n\
+            `done` keeps every todo it completes, whole, with when, in a history beside the \
+            list (todo.history.jsonl beside todo.json).",
+        after_help = "Examples:\n  \
+            $ {{project-name}} history\n  \
+            $ {{project-name}} history 3 --json"
+    )]
+    History {
+        /// How many to show
+        #[arg(
+            default_value = "10",
+            value_parser = parse_count,
+            allow_negative_numbers = true
+        )]
+        count: usize,
+    },
+    /// Undo the latest add or done
+    #[command(
+        long_about = "Undo the latest add or done, and say what it was.\n\n\
+            Undoing a done puts its todos back as they were: same numbers, every field. \
+            Undoing an add takes that todo off the list. Run it again to go further back; \
+            numbers are still never given out twice.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} done 12     # meant 21\n  \
+            $ {{project-name}} undo"
+    )]
+    Undo,
     /// Share the list through git: merge it with {{project-name}}
     #[command(subcommand)]
     Git(GitCommand),
@@ -156,7 +185,8 @@ pub enum GitCommand {
         long_about = "Have git merge the list with {{project-name}}, in this clone.\n\n\
             Adds the list to .gitattributes with merge={{project-name}} (commit that file), \
             registers the merge driver in this clone's git config, and keeps the lock \
-            file out of git status. Run it once in every clone; running it again changes nothing.",
+            file and the history, which are this clone's own, out of git status. Run it once \
+            in every clone; running it again changes nothing.",
         after_help = "Examples:\n  \
             $ {{project-name}} git setup\n  \
             $ git add .gitattributes && git commit -m 'Merge todo.json with {{project-name}}'"

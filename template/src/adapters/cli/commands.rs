@@ -6,9 +6,9 @@ use std::io::{self, Read, Write};
 use clap::CommandFactory;
 
 use super::args::{self, Cli, Command, Named};
-use super::{Failure, Outcome, View, describe, exit, render, saved, table};
+use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
 use crate::app::sharing::Sharing;
-use crate::app::{App, AppError};
+use crate::app::{App, AppError, Reverted};
 use crate::domain::{Ref, Todo};
 use crate::ports::{Clock, Repository, Store, StoreErrorKind, UlidSource, Versions};
 
@@ -24,6 +24,17 @@ impl From<AppError> for Failure {
             AppError::Full(_) => (
                 exit::DATA,
                 Some("start a new list with --file, or move this one aside"),
+            ),
+            AppError::History(_) => (
+                exit::DATA,
+                Some(
+                    "{{project-name}} never writes over a history it cannot read; fix it in an editor, \
+                     or move it aside to start a new one (show, find and add work meanwhile)",
+                ),
+            ),
+            AppError::Taken(_) => (
+                exit::DATA,
+                Some("the list was changed by hand; nothing was undone"),
             ),
             AppError::Store(e) => {
                 let code = match e.kind {
@@ -62,6 +73,16 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
         true => render::json(todos, out),
         false => render::table(todos, app.now(), &view.frame(), out),
     };
+    // Commands that do without the history say once that it is broken.
+    if matches!(
+        command,
+        Command::Add { .. } | Command::Show { .. } | Command::Find { .. }
+    ) && let Some(problem) = app.history_problem()
+    {
+        warn(&format!(
+            "{problem}; done and undo refuse until it is fixed or moved aside"
+        ));
+    }
     match command {
         Command::Add { title, description } => {
             let todo = app.add(title, description.unwrap_or_default())?;
@@ -112,6 +133,55 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
             if found.is_empty() {
                 return Ok(Outcome::NothingFound);
             }
+        }
+        Command::History { count } => {
+            let completed = app.history(count)?;
+            if completed.is_empty() && !view.json {
+                writeln!(
+                    out,
+                    "Nothing completed yet. Complete a todo with: {{project-name}} done 1"
+                )?;
+            } else if view.json {
+                render::history_json(&completed, out)?;
+            } else {
+                render::history_table(&completed, app.now(), &view.frame(), out)?;
+            }
+        }
+        Command::Undo => {
+            let Some(reverted) = app.undo()? else {
+                let _ = writeln!(anstream::stderr(), "nothing to undo");
+                return Ok(Outcome::NothingFound);
+            };
+            let saved = match &reverted {
+                Reverted::Added { id, .. } => format!("the add of #{id} was undone"),
+                Reverted::Done(todos) => format!("{} back on the list", saved(todos, "put")),
+            };
+            let printed = match &reverted {
+                Reverted::Added {
+                    id,
+                    todo: Some(todo),
+                } => describe(
+                    out,
+                    "Undid add",
+                    *id,
+                    todo.title.as_str(),
+                    &todo.description,
+                ),
+                Reverted::Added { id, todo: None } => {
+                    writeln!(out, "Undid add #{id}, which was no longer on the list")
+                }
+                Reverted::Done(todos) => todos.iter().try_for_each(|todo| {
+                    describe(
+                        out,
+                        "Undid done",
+                        todo.id,
+                        todo.title.as_str(),
+                        &todo.description,
+                    )
+                }),
+            };
+            printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+            return Ok(Outcome::Saved(saved));
         }
         Command::Git(git) => {
             return super::sharing::execute(

@@ -195,6 +195,20 @@ const TIP: Style = Style::new()
     .bold()
     .fg_color(Some(Color::Ansi(AnsiColor::Green)));
 
+const WARNING: Style = Style::new()
+    .bold()
+    .fg_color(Some(Color::Ansi(AnsiColor::Yellow)));
+
+/// Prints `warning: ...` to stderr: something is wrong, and the command goes on.
+pub fn warn(message: &str) {
+    // Nothing useful is left to do if stderr itself is gone.
+    let _ = writeln!(
+        anstream::stderr().lock(),
+        "{WARNING}warning:{WARNING:#} {}",
+        table::visible(message)
+    );
+}
+
 /// Prints `error: ...` and an optional `tip: ...` to stderr. Messages name
 /// files and quote arguments, so control characters are shown escaped.
 pub fn fail(code: u8, message: &str, tip: Option<&str>) -> ExitCode {

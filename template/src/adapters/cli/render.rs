@@ -8,7 +8,7 @@ use jiff::{Timestamp, Unit};
 use serde::Serialize;
 
 use super::table::{self, BOLD, Column, DIM, Frame};
-use crate::domain::Todo;
+use crate::domain::{Completed, Todo};
 
 /// How long ago `then` was, as people say it: "just now", "5 minutes ago".
 pub fn age(then: Timestamp, now: Timestamp) -> String {
@@ -60,6 +60,27 @@ pub fn table(
     table::table(&columns, frame, out)
 }
 
+/// Number, title, description, and how long ago each was completed.
+pub fn history_table(
+    completed: &[Completed<Todo>],
+    now: Timestamp,
+    frame: &Frame,
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
+    let todos = completed.iter().map(|c| &c.record);
+    let columns = [
+        Column::new("ID", todos.clone().map(|t| t.id.to_string().into()))
+            .right()
+            .styled(DIM),
+        Column::new("TITLE", todos.clone().map(|t| t.title.as_str().into()))
+            .cut_to(12)
+            .styled(BOLD),
+        Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).cut_to(11),
+        Column::new("COMPLETED", completed.iter().map(|c| age(c.at, now).into())).styled(DIM),
+    ];
+    table::table(&columns, frame, out)
+}
+
 #[derive(Serialize)]
 struct TodoJson<'a> {
     id: u64,
@@ -67,19 +88,38 @@ struct TodoJson<'a> {
     title: &'a str,
     description: &'a str,
     created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_at: Option<String>,
 }
 
-/// The exact todos, control characters and all, as a JSON array.
-pub fn json(todos: &[Todo], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
-    let items: Vec<TodoJson> = todos
-        .iter()
-        .map(|t| TodoJson {
+impl<'a> TodoJson<'a> {
+    fn of(t: &'a Todo, completed_at: Option<Timestamp>) -> Self {
+        Self {
             id: t.id.0,
             ulid: t.ulid.to_string(),
             title: t.title.as_str(),
             description: &t.description,
             created_at: t.created_at.to_string(),
-        })
+            completed_at: completed_at.map(|at| at.to_string()),
+        }
+    }
+}
+
+/// The exact todos, control characters and all, as a JSON array.
+pub fn json(todos: &[Todo], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+    let items: Vec<TodoJson> = todos.iter().map(|t| TodoJson::of(t, None)).collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// Completed todos as `json` prints todos, each with `completed_at`.
+pub fn history_json(
+    completed: &[Completed<Todo>],
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
+    let items: Vec<TodoJson> = completed
+        .iter()
+        .map(|c| TodoJson::of(&c.record, Some(c.at)))
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)

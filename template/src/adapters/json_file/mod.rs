@@ -24,6 +24,7 @@ mod contract;
 mod document;
 mod fields;
 mod files;
+mod history;
 mod indented;
 mod layout;
 mod merging;
@@ -39,9 +40,10 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::{List, Merged, Side, Unreadable, Version};
+use crate::domain::{BrokenHistory, Completed, History, List, Merged, Side, Unreadable, Version};
 use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
+use history::Ready;
 use merging::Line;
 
 pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
@@ -186,15 +188,34 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut List<Stored<R>>) -> Result<T, E>,
+        f: impl FnOnce(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
         let (target, owner, _lock) = self.lock()?;
         files::remove_stale_temps(&target);
         // What is written back must have been read whole.
         let mut doc = self.load(&target, Checks::All)?;
-        let out = f(&mut doc.list)?;
-        files::replace(&target, owner, |out| render(&doc, out)).map_err(|e| self.save_error(e))?;
+        let loaded = history::load::<R>(&target, &doc.list);
+        let mut log = History::new(loaded.as_ref().map(|l| l.latest()).map_err(Clone::clone));
+        let out = f(&mut doc.list, &mut log)?;
+        let save =
+            |ready: Ready| files::replace_when(&target, owner, |out| render(&doc, out), ready);
+        match loaded {
+            Ok(loaded) => loaded.persist(&target, &log, doc.reading, owner, save),
+            Err(_) => save(Box::new(|| Ok(()))),
+        }
+        .map_err(|e| self.save_error(e))?;
         Ok(out)
+    }
+
+    fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError> {
+        let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
+        let doc = self.load(&target, Checks::Shape)?;
+        history::completed::<R>(&target, &doc.list, count).map_err(|e| self.broken_history(e))
+    }
+
+    fn history_problem(&self) -> Option<String> {
+        let target = files::follow_links(&self.path).ok()?;
+        history::problem::<R>(&target).map(|e| e.0)
     }
 }
 
@@ -239,6 +260,19 @@ impl<R: JsonRecord> JsonFileStore<R> {
             })?;
         files::remove_stale_temps(&target);
         Ok((target, owner, lock))
+    }
+
+    /// A history that cannot be used: what `done` and `undo`, which need it, say.
+    pub fn broken_history(&self, e: BrokenHistory) -> StoreError {
+        self.error(StoreErrorKind::Unusable, e.0, Some(self.history_tip()))
+    }
+
+    fn history_tip(&self) -> String {
+        let target = files::follow_links(&self.path).unwrap_or_else(|_| self.path.clone());
+        let name = history::path_of(&target).display().to_string();
+        format!(
+            "{{project-name}} never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
+        )
     }
 
     fn save_error(&self, e: std::io::Error) -> StoreError {
@@ -348,6 +382,8 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     }
 
     fn private_files(&self) -> Vec<String> {
-        files::private_names(&self.path)
+        let mut names = files::private_names(&self.path);
+        names.push(history::name_of(&self.path));
+        names
     }
 }

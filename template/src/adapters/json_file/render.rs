@@ -24,28 +24,41 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
     while n < entries.len() {
         out.write_all(before_record(n))?;
         match &entries[n] {
-            Stored::Read {
-                id,
-                ulid,
-                source,
-                span,
-            } if doc.reading != Reading::AsWritten => {
-                let raw = std::str::from_utf8(&source.bytes()[span.clone()])
-                    .map_err(|_| io::Error::other("a record read whole was not text"))?;
-                canonical::write_record(out, *id, *ulid, raw)?;
-            }
-            Stored::Read { source, span, .. } => {
+            Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => {
                 // Records that lie side by side in the file, as this
                 // function writes them, go out as they are in one piece.
                 let run = run_as_written(source, span, &entries[n + 1..]);
                 out.write_all(&source.bytes()[span.start..run.end])?;
                 n += run.count;
             }
-            Stored::Added(record) => layout::write_record(out, record.as_ref())?,
+            entry => write_entry(out, entry, doc.reading)?,
         }
         n += 1;
     }
     write_close(out, entries.is_empty())
+}
+
+/// One record on its line: as it was written, where it was read from a
+/// list in this layout, or from the history; written out again otherwise.
+pub fn write_entry<R: JsonRecord>(
+    out: &mut impl Write,
+    entry: &Stored<R>,
+    reading: Reading,
+) -> io::Result<()> {
+    match entry {
+        Stored::Read {
+            id,
+            ulid,
+            source,
+            span,
+        } if reading != Reading::AsWritten => {
+            let raw = std::str::from_utf8(&source.bytes()[span.clone()])
+                .map_err(|_| io::Error::other("a record read whole was not text"))?;
+            canonical::write_record(out, *id, *ulid, raw)
+        }
+        Stored::Read { source, span, .. } => out.write_all(&source.bytes()[span.clone()]),
+        Stored::Added(record) => layout::write_record(out, record.as_ref()),
+    }
 }
 
 /// Everything before the first record: the header, the list's own fields

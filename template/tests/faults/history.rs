@@ -1,0 +1,216 @@
+//! The history of removed records, and undo: written with the list, under
+//! its lock, so that a record is always on the list or in the history.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::thread;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::harness::*;
+
+/// The texts of the records `history` shows, and whether any is shown twice.
+fn history(dir: &Path) -> Vec<String> {
+    let out = run(dir, &[HISTORY, "1000000000", "--json"]);
+    assert_ok(&out);
+    let shown: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    shown
+        .iter()
+        .map(|r| r[TEXT].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn listed(dir: &Path) -> Vec<String> {
+    records(dir)
+        .iter()
+        .map(|r| r[TEXT].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// That every record of `all` is on the list or in the history, never
+/// both, and none twice.
+fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
+    let (listed, history) = (listed(dir), history(dir));
+    let mut seen = BTreeSet::new();
+    for text in listed.iter().chain(&history) {
+        assert!(seen.insert(text.clone()), "{when}: {text} is shown twice");
+    }
+    assert_eq!(&seen, all, "{when}");
+}
+
+/// A list of `count` records, made by the binary: `record 1` to `record count`.
+fn made(dir: &Path, count: u64) -> BTreeSet<String> {
+    write_list(&dir.join(FILE), count);
+    (1..=count).map(|n| format!("record {n}")).collect()
+}
+
+#[test]
+fn concurrent_removals_are_each_kept_once() {
+    const WORKERS: u64 = 6;
+    const EACH: u64 = 15;
+    let dir = scratch();
+    let all = made(dir.path(), WORKERS * EACH + 10);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let dir = dir.path().to_owned();
+            thread::spawn(move || {
+                for n in 0..EACH {
+                    let id = (w * EACH + n + 1).to_string();
+                    assert_ok(&run(&dir, &[REMOVE, &id]));
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    each_once(dir.path(), &all, "after the workers");
+    assert_eq!(history(dir.path()).len() as u64, WORKERS * EACH);
+    assert_eq!(listed(dir.path()).len(), 10);
+}
+
+#[test]
+fn kill_9_leaves_every_record_on_the_list_or_in_the_history() {
+    let dir = scratch();
+    // Large enough that a write takes a while, so kills land mid-write.
+    let all = made(dir.path(), 4_000);
+    let started = Instant::now();
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    let lifetime = started.elapsed();
+    let rounds = 40;
+    for round in 0..rounds {
+        // Removals and undos, some of them killed at every moment of their lives.
+        let args = match round % 3 {
+            2 => vec![UNDO.to_owned()],
+            _ => vec![REMOVE.to_owned(), (round + 2).to_string()],
+        };
+        let mut child = {{crate_name}}(dir.path())
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        thread::sleep(lifetime * (round % 10) / 10);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        each_once(dir.path(), &all, &format!("round {round}, {args:?}"));
+    }
+    // What killed writers left is put right by the next one.
+    assert_ok(&run(dir.path(), &[REMOVE, "100"]));
+    each_once(dir.path(), &all, "after the rounds");
+    let undone = run(dir.path(), &[UNDO]);
+    assert_ok(&undone);
+    assert!(listed(dir.path()).contains(&"record 100".to_owned()));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_while_removing_changes_neither_file() {
+    let dir = scratch();
+    made(dir.path(), 20);
+    for id in ["1", "2", "3", "4", "5"] {
+        assert_ok(&run(dir.path(), &[REMOVE, id]));
+    }
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    let before = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
+    assert!(before.0.len() > 512 && before.1.len() > 512);
+    for args in [[REMOVE, "6"], [UNDO, ""]] {
+        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+        // `ulimit -f 1` caps files at 512 bytes, as a full disk would.
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -f 1; exec \"$0\" \"$@\"")
+            .arg(BIN)
+            .args(&args)
+            .current_dir(dir.path())
+            .env_remove("{{project-name | shouty_snake_case}}_FILE")
+            .output()
+            .unwrap();
+        assert_fails(&out, 74, "File too large");
+        assert_eq!((fs::read(&list).unwrap(), fs::read(&kept).unwrap()), before);
+    }
+}
+
+#[test]
+fn a_broken_history_stops_what_needs_it_and_nothing_else() {
+    let dir = scratch();
+    made(dir.path(), 3);
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    for broken in [
+        &b"not a history\n"[..],
+        b"{\"version\": 1, \"history\": \"others\"}\n",
+    ] {
+        fs::write(&kept, broken).unwrap();
+        let before = fs::read(&list).unwrap();
+        for args in [vec![REMOVE, "1"], vec![UNDO]] {
+            let out = run(dir.path(), &args);
+            assert_fails(&out, 65, HISTORY_FILE);
+            assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
+        }
+        assert_fails(&run(dir.path(), &[HISTORY]), 65, HISTORY_FILE);
+        assert_eq!(fs::read(&list).unwrap(), before);
+        for args in [vec![LIST], vec![SEARCH, "record"], create("still works")] {
+            let out = run(dir.path(), &args);
+            assert_ok(&out);
+            assert!(stderr(&out).starts_with("warning: "), "{}", stderr(&out));
+            assert!(
+                stderr(&out).contains("done and undo refuse"),
+                "{}",
+                stderr(&out)
+            );
+        }
+        assert_eq!(fs::read(&kept).unwrap(), broken, "never written over");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_that_is_not_a_file_is_never_opened_for_writing() {
+    let dir = scratch();
+    made(dir.path(), 2);
+    let kept = dir.path().join(HISTORY_FILE);
+    let made_fifo = std::process::Command::new("mkfifo")
+        .arg(&kept)
+        .status()
+        .unwrap();
+    assert!(made_fifo.success());
+    let out = run(dir.path(), &[REMOVE, "1"]);
+    assert_fails(&out, 65, "FIFO");
+    assert_eq!(listed(dir.path()).len(), 2);
+    fs::remove_file(&kept).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), &kept).unwrap();
+    assert_fails(&run(dir.path(), &[REMOVE, "1"]), 65, "link");
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
+fn undo_walks_back_through_every_change_and_numbers_stay_used() {
+    let dir = scratch();
+    for n in 1..=105 {
+        assert_ok(&run(dir.path(), &create(&format!("n{n}"))));
+    }
+    assert_ok(&run(dir.path(), &[REMOVE, "3", "5"]));
+    let before = fs::read(dir.path().join(FILE)).unwrap();
+    assert_ok(&run(dir.path(), &[UNDO]));
+    let restored: Vec<u64> = records(dir.path())
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(restored, (1..=105).collect::<Vec<_>>());
+    assert!(history(dir.path()).is_empty());
+    // The list is as it was before the removal, but for the next number.
+    assert_ne!(fs::read(dir.path().join(FILE)).unwrap(), before);
+    for n in (1..=105).rev() {
+        let out = run(dir.path(), &[UNDO]);
+        assert_ok(&out);
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("#{n}:")));
+    }
+    assert!(records(dir.path()).is_empty());
+    assert_fails(&run(dir.path(), &[UNDO]), 1, "nothing to undo");
+    // Numbers are never given out twice, undone or not.
+    assert_eq!(
+        run(dir.path(), &create("after")).stdout,
+        created(106, "after").into_bytes()
+    );
+}
