@@ -30,6 +30,7 @@ use super::document::{Checks, Reading, Source, Stored};
 use super::fields::Fields;
 use super::files::{self, Owner};
 use super::layout::VERSION;
+use super::parallel;
 use super::record::JsonRecord;
 use super::render;
 use crate::domain::{BrokenHistory, Change, Completed, Entry, History, Id, List, parse_ulid};
@@ -398,7 +399,9 @@ impl<R: JsonRecord> Loaded<R> {
             let appending = scope.spawn(|| {
                 cut(&file, keep)?;
                 (&file).seek(SeekFrom::End(0))?;
-                (&file).write_all(&lines)?;
+                for part in &lines {
+                    (&file).write_all(part)?;
+                }
                 file.sync_data()?;
                 if made {
                     files::sync_dir_of(target)?;
@@ -431,29 +434,38 @@ fn cut(file: &File, len: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// The lines of `change`, numbered `number`.
+/// The lines of `change`, numbered `number`, in parts to write in turn.
 fn write_change<R: JsonRecord>(
-    out: &mut Vec<u8>,
+    out: &mut Vec<Vec<u8>>,
     change: &Change<Stored<R>>,
     number: u64,
     reading: Reading,
 ) -> io::Result<()> {
     match change {
         Change::Added { id, ulid } => {
-            writeln!(
-                out,
-                "{{\"change\": {number}, \"added\": {{\"id\": {id}, \"ulid\": \"{ulid}\"}}}}"
-            )
+            let line = format!(
+                "{{\"change\": {number}, \"added\": {{\"id\": {id}, \"ulid\": \"{ulid}\"}}}}\n"
+            );
+            out.push(line.into_bytes());
+            Ok(())
         }
         Change::Done { at, entries } => {
             let noun = serde_json::to_string(R::NOUN)?;
-            for entry in entries {
-                write!(
-                    out,
-                    "{{\"change\": {number}, \"completed_at\": \"{at}\", {noun}: "
-                )?;
-                render::write_entry(out, entry, reading)?;
-                out.write_all(b"}\n")?;
+            let begin = format!("{{\"change\": {number}, \"completed_at\": \"{at}\", {noun}: ");
+            // Many records are written a part per core.
+            let bytes = entries.len() * (begin.len() + 128);
+            let parts = parallel::even_ranges(entries.len(), parallel::part_count(bytes));
+            let written = parallel::each(parts, |part| {
+                let mut lines = Vec::with_capacity(part.len() * (begin.len() + 128));
+                for entry in &entries[part] {
+                    lines.extend_from_slice(begin.as_bytes());
+                    render::write_entry(&mut lines, entry, reading)?;
+                    lines.extend_from_slice(b"}\n");
+                }
+                Ok::<_, io::Error>(lines)
+            });
+            for lines in written {
+                out.push(lines?);
             }
             Ok(())
         }
