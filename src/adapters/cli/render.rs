@@ -43,31 +43,32 @@ pub fn table(
     frame: &Frame,
     out: &mut (impl Write + ?Sized),
 ) -> io::Result<()> {
-    let columns = [
-        Column::new("ID", todos.iter().map(|t| t.id.to_string().into()))
-            .right()
-            .styled(DIM),
-        Column::new("TITLE", todos.iter().map(|t| t.title.as_str().into()))
-            .cut_to(12)
-            .styled(BOLD),
-        Column::new(
-            "DESCRIPTION",
-            todos.iter().map(|t| Cow::from(&t.description)),
-        )
-        .cut_to(11),
-        Column::new("AGE", todos.iter().map(|t| age(t.created_at, now).into())).styled(DIM),
-    ];
-    table::table(&columns, frame, out)
+    let ages = todos.iter().map(|t| age(t.created_at, now));
+    draw(todos.iter(), ("AGE", ages), frame, out)
 }
 
-/// Number, title, description, and how long ago each was completed.
+/// As `table`, with how long ago each was completed for its age.
 pub fn history_table(
     completed: &[Completed<Todo>],
     now: Timestamp,
     frame: &Frame,
     out: &mut (impl Write + ?Sized),
 ) -> io::Result<()> {
-    let todos = completed.iter().map(|c| &c.record);
+    let ages = completed.iter().map(|c| age(c.at, now));
+    draw(
+        completed.iter().map(|c| &c.record),
+        ("COMPLETED", ages),
+        frame,
+        out,
+    )
+}
+
+fn draw<'a>(
+    todos: impl Iterator<Item = &'a Todo> + Clone,
+    (when, ages): (&'static str, impl Iterator<Item = String>),
+    frame: &Frame,
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
     let columns = [
         Column::new("ID", todos.clone().map(|t| t.id.to_string().into()))
             .right()
@@ -76,7 +77,7 @@ pub fn history_table(
             .cut_to(12)
             .styled(BOLD),
         Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).cut_to(11),
-        Column::new("COMPLETED", completed.iter().map(|c| age(c.at, now).into())).styled(DIM),
+        Column::new(when, ages.map(Cow::from)).styled(DIM),
     ];
     table::table(&columns, frame, out)
 }
