@@ -162,6 +162,18 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
         }
         assert_eq!(fs::read(&kept).unwrap(), broken, "never written over");
     }
+    // A broken line is named by its number, counted from the top.
+    fs::remove_file(&kept).unwrap();
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    assert_ok(&run(dir.path(), &[REMOVE, "2"]));
+    let mut broken = fs::read(&kept).unwrap();
+    broken.extend_from_slice(b"{\"change\": 9}\n");
+    fs::write(&kept, &broken).unwrap();
+    assert_fails(
+        &run(dir.path(), &[UNDO]),
+        65,
+        "line 4 has no time it was completed",
+    );
 }
 
 #[cfg(unix)]
@@ -190,8 +202,8 @@ fn undo_walks_back_through_every_change_and_numbers_stay_used() {
     for n in 1..=105 {
         assert_ok(&run(dir.path(), &create(&format!("n{n}"))));
     }
-    assert_ok(&run(dir.path(), &[REMOVE, "3", "5"]));
     let before = fs::read(dir.path().join(FILE)).unwrap();
+    assert_ok(&run(dir.path(), &[REMOVE, "3", "5"]));
     assert_ok(&run(dir.path(), &[UNDO]));
     let restored: Vec<u64> = records(dir.path())
         .iter()
@@ -199,8 +211,11 @@ fn undo_walks_back_through_every_change_and_numbers_stay_used() {
         .collect();
     assert_eq!(restored, (1..=105).collect::<Vec<_>>());
     assert!(history(dir.path()).is_empty());
-    // The list is as it was before the removal, but for the next number.
-    assert_ne!(fs::read(dir.path().join(FILE)).unwrap(), before);
+    assert_eq!(
+        fs::read(dir.path().join(FILE)).unwrap(),
+        before,
+        "as before"
+    );
     for n in (1..=105).rev() {
         let out = run(dir.path(), &[UNDO]);
         assert_ok(&out);

@@ -202,6 +202,39 @@ impl Journal {
         }
     }
 
+    /// The line that begins at `at`, or why it is broken, naming its line
+    /// number: counted only then, since the history is read from its end.
+    fn parse<R: JsonRecord>(
+        &self,
+        bytes: Vec<u8>,
+        at: u64,
+        name: &str,
+    ) -> Result<Line<R>, BrokenHistory> {
+        parse::<R>(bytes, name).map_err(|why| {
+            let line = self.line_number(at).map_or_else(
+                |_| format!("the line at byte {at}"),
+                |number| format!("line {number}"),
+            );
+            BrokenHistory(format!(
+                "{name} is not a history my-todo can use: {line} {why}"
+            ))
+        })
+    }
+
+    /// The number, counted from 1, of the line that begins at `at`.
+    fn line_number(&self, at: u64) -> Result<u64, BrokenHistory> {
+        const CHUNK: u64 = 64 * 1024;
+        let mut breaks = 0;
+        let mut from = 0;
+        while from < at {
+            let mut chunk = vec![0; (at - from).min(CHUNK) as usize];
+            self.read_at(&mut chunk, from)?;
+            breaks += memchr::memchr_iter(b'\n', &chunk).count() as u64;
+            from += chunk.len() as u64;
+        }
+        Ok(breaks + 1)
+    }
+
     /// The change whose last line ends at `end`, all its lines read.
     fn change_before<R: JsonRecord>(
         &self,
@@ -211,11 +244,11 @@ impl Journal {
         let Some((mut begins, bytes)) = self.line_before(end)? else {
             return Ok(None);
         };
-        let last = parse::<R>(bytes, begins, name)?;
+        let last = self.parse::<R>(bytes, begins, name)?;
         let number = last.change();
         let mut lines = vec![last];
         while let Some((at, bytes)) = self.line_before(begins)? {
-            let line = parse::<R>(bytes, at, name)?;
+            let line = self.parse::<R>(bytes, at, name)?;
             if line.change() != number {
                 break;
             }
@@ -253,13 +286,9 @@ impl Journal {
     }
 }
 
-/// A line of the history, which begins at `at` in the file.
-fn parse<R: JsonRecord>(bytes: Vec<u8>, at: u64, name: &str) -> Result<Line<R>, BrokenHistory> {
-    let broken = |why: &str| {
-        BrokenHistory(format!(
-            "{name} is not a history my-todo can use: the line at byte {at} {why}"
-        ))
-    };
+/// A line of the history, or what is wrong with it.
+fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Line<R>, String> {
+    let broken = |why: &str| why.to_string();
     let source = Arc::new(Source::new(name, bytes, Checks::All));
     let text = std::str::from_utf8(source.bytes()).map_err(|_| broken("is not UTF-8 text"))?;
     let fields =
