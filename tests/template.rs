@@ -99,6 +99,8 @@ fn derive_template() -> Derived {
     for (value, placeholder) in [
         (&package.description, "{{description}}"),
         (&package.authors, "{{authors}}"),
+        (&package.license, "{{license}}"),
+        (&package.repository, "{{repository}}"),
     ] {
         assert!(
             value.is_none() || cargo_toml.contains(placeholder),
@@ -106,8 +108,9 @@ fn derive_template() -> Derived {
         );
     }
     for (path, contents) in [
-        ("cargo-generate.toml", settings::config(&verbatim)),
+        ("cargo-generate.toml", settings::config(&verbatim, &package)),
         (settings::HOOK_FILE, settings::pre_hook(&package)),
+        (settings::ANSWERS_FILE, settings::answers(&package)),
     ] {
         let clash = template.insert(path.to_owned(), contents.into_bytes());
         assert!(
@@ -169,6 +172,8 @@ fn rendered_under_the_project_name_the_template_is_the_project() {
     let defines: Vec<String> = [
         ("authors", &derived.package.authors),
         ("description", &derived.package.description),
+        ("license", &derived.package.license),
+        ("repository", &derived.package.repository),
     ]
     .into_iter()
     .filter_map(|(key, value)| Some(format!("{key}={}", value.as_ref()?)))
@@ -180,7 +185,16 @@ fn rendered_under_the_project_name_the_template_is_the_project() {
     }
     .run(checkout(), scratch.path())
     .unwrap_or_else(|refusal| panic!("{refusal}"));
-    let rendered = read_tree(&generated);
+    let mut rendered = read_tree(&generated);
+    // What only a generated project has: what it was generated from.
+    let answers = rendered.remove(settings::ANSWERS_FILE).unwrap();
+    let answers = String::from_utf8(answers).unwrap();
+    for line in [
+        format!("version = \"{}\"", derived.package.version),
+        format!("name = \"{}\"", derived.package.name),
+    ] {
+        assert!(answers.contains(&line), "{answers}");
+    }
     if let Some(report) = differences(("project", &derived.project), ("rendered", &rendered)) {
         panic!(
             "The template does not render back into the project: \
@@ -214,8 +228,21 @@ fn a_project_generated_under_another_name_passes_its_own_tests() {
     let files = read_tree(&generated);
 
     let names = Names::of(&derived.package);
+    // Only the address of the template it came from may name the template.
+    let answers = String::from_utf8(files[settings::ANSWERS_FILE].clone()).unwrap();
+    let template_address = format!(
+        "repository = \"{}\"\n",
+        derived.package.repository.as_deref().unwrap()
+    );
+    assert!(answers.contains(&template_address), "{answers}");
+    assert!(!names.appears_in(answers.replace(&template_address, "").as_bytes()));
+    assert!(
+        answers.contains(&format!("name = \"{OTHER_NAME}\"")),
+        "{answers}"
+    );
     let leftovers: Vec<String> = files
         .iter()
+        .filter(|(path, _)| *path != settings::ANSWERS_FILE)
         .filter(|(path, bytes)| names.appears_in(path.as_bytes()) || names.appears_in(bytes))
         .map(|(path, _)| path.clone())
         .collect();
@@ -230,6 +257,10 @@ fn a_project_generated_under_another_name_passes_its_own_tests() {
     assert!(cargo_toml.contains(&format!("name = \"{OTHER_NAME}\"")));
     assert!(cargo_toml.contains(&format!("description = \"{OTHER_DESCRIPTION}\"")));
     assert!(cargo_toml.contains("authors = [\"Ada Lovelace <ada@example.org>\"]"));
+    assert!(cargo_toml.contains("license = \"MIT OR Apache-2.0\""));
+    assert!(cargo_toml.contains("repository = \"https://github.com/OWNER/acme-notes\""));
+    assert!(file("LICENSE-MIT").contains("Copyright (c) Ada Lovelace <ada@example.org>\n"));
+    assert!(file("LICENSE-APACHE").contains("Apache License"));
 
     // Its own checks, with the dependencies already built for this project.
     // Without --locked, cargo would rewrite a lockfile that is incomplete or
@@ -371,6 +402,214 @@ fn authors_are_escaped_and_descriptions_kept_plain() {
             Err(refusal) => assert!(refusal.contains(why), "{description:?}: {refusal}"),
         }
     }
+}
+
+/// A generated project follows its template: `scripts/update-from-template`
+/// merges what a later version of the template changed into what the
+/// project changed, and leaves a line both changed as a git conflict.
+#[cfg(unix)]
+#[test]
+fn an_update_from_the_template_keeps_the_projects_changes_and_brings_the_templates() {
+    let derived = derived();
+    let scratch = tempfile::tempdir().unwrap();
+    let git = |dir: &Path, args: &[&str]| {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=Tester",
+                "-c",
+                "user.email=tester@example.org",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let edit = |file: &Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains(from), "{}: no {from:?}", file.display());
+        std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+    };
+
+    // The template's repository at its current version, tagged as released.
+    let upstream = scratch.path().join("upstream");
+    let mut files = read_tree(&checkout().join("template"));
+    files = files
+        .into_iter()
+        .map(|(path, bytes)| (format!("template/{path}"), bytes))
+        .collect();
+    let config = std::fs::read(root().join("cargo-generate.toml")).unwrap();
+    files.insert("cargo-generate.toml".into(), config);
+    for (path, bytes) in &files {
+        let into = upstream.join(path);
+        std::fs::create_dir_all(into.parent().unwrap()).unwrap();
+        std::fs::write(&into, bytes).unwrap();
+        if let Some(template_path) = path.strip_prefix("template/")
+            && derived.template_executable.contains(template_path)
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&into, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let release = |version: &str| {
+        git(&upstream, &["add", "--all"]);
+        git(&upstream, &["commit", "--quiet", "-m", version]);
+        git(&upstream, &["tag", &format!("v{version}")]);
+    };
+    git(&upstream, &["init", "--quiet"]);
+    release(&derived.package.version);
+
+    // A project made from it, which changes its README's last line.
+    let generated = Generation {
+        name: OTHER_NAME,
+        defines: &["license=MIT", "repository=https://example.org/acme/notes"],
+        env: &[("CARGO_NAME", "Ada Lovelace")],
+    }
+    .run(&upstream, &{
+        let projects = scratch.path().join("projects");
+        std::fs::create_dir(&projects).unwrap();
+        projects
+    })
+    .unwrap_or_else(|refusal| panic!("{refusal}"));
+    let readme = generated.join("README.md");
+    let last_line = std::fs::read_to_string(&readme)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned();
+    edit(
+        &readme,
+        &last_line,
+        &format!("{last_line}\n\nOur own notes."),
+    );
+    git(&generated, &["init", "--quiet"]);
+    git(&generated, &["add", "--all"]);
+    git(&generated, &["commit", "--quiet", "-m", "Our project"]);
+
+    // The template's next version changes the README's first paragraph.
+    let template_readme = upstream.join("template/README.md");
+    edit(&template_readme, "\n\nA ", "\n\nNow updated. A ");
+    let answers = upstream.join("template").join(settings::ANSWERS_FILE);
+    edit(&answers, &derived.package.version, "99.0.0");
+    release("99.0.0");
+
+    // cargo-generate's own command line, from the library these tests use.
+    let cargo_generate = scratch.path().join("cargo-generate");
+    std::fs::write(
+        &cargo_generate,
+        format!(
+            "#!/bin/sh\nTEMPLATE_TEST_COMMAND_LINE=\"$(printf '%s\\n' \"$@\")\" exec '{}' {} --exact --ignored --nocapture\n",
+            std::env::current_exe().unwrap().display(),
+            "cargo_generate_command_line",
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &cargo_generate,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let update = |args: &[&str]| {
+        Command::new(generated.join("scripts/update-from-template"))
+            .args(["--template".as_ref(), upstream.as_os_str()])
+            .args(args)
+            .current_dir(&generated)
+            .env("CARGO_GENERATE", &cargo_generate)
+            .env("USER", "someone-else")
+            .env("GIT_AUTHOR_NAME", "Tester")
+            .env("GIT_AUTHOR_EMAIL", "tester@example.org")
+            .env("GIT_COMMITTER_NAME", "Tester")
+            .env("GIT_COMMITTER_EMAIL", "tester@example.org")
+            .output()
+            .unwrap()
+    };
+    let out = update(&[]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+
+    let readme_now = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        readme_now.contains("\n\nNow updated. A "),
+        "the template's change:\n{readme_now}"
+    );
+    assert!(
+        readme_now.ends_with("\n\nOur own notes.\n"),
+        "the project's change:\n{readme_now}"
+    );
+    let answers_now = std::fs::read_to_string(generated.join(settings::ANSWERS_FILE)).unwrap();
+    assert!(
+        answers_now.contains("version = \"99.0.0\""),
+        "{answers_now}"
+    );
+    // Rendered with the answers it was made with, not the environment's.
+    let cargo_toml = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("authors = [\"Ada Lovelace\"]"),
+        "{cargo_toml}"
+    );
+    assert!(cargo_toml.contains("license = \"MIT\""), "{cargo_toml}");
+    assert!(!generated.join("LICENSE-APACHE").exists());
+    assert_eq!(git(&generated, &["status", "--porcelain"]), "");
+    assert_eq!(
+        git(&generated, &["log", "-1", "--format=%s"]).trim(),
+        format!(
+            "Update from the template's v{} to v99.0.0",
+            derived.package.version
+        )
+    );
+    let out = update(&[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Already at the template's v99.0.0"));
+
+    // A line changed on both sides is a conflict, as git shows any other.
+    edit(&readme, "Now updated. A ", "Ours. A ");
+    git(
+        &generated,
+        &["commit", "--quiet", "--all", "-m", "Our words"],
+    );
+    edit(&template_readme, "Now updated. A ", "Theirs. A ");
+    release("99.1.0");
+    let out = update(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        git(&generated, &["diff", "--name-only", "--diff-filter=U"]),
+        "README.md\n"
+    );
+    let conflicted = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        conflicted.contains("<<<<<<<")
+            && conflicted.contains("Ours. A ")
+            && conflicted.contains("Theirs. A ")
+    );
+}
+
+/// `cargo generate` as the update script runs it, in a process of its own.
+#[test]
+#[ignore = "run by the update test, as cargo-generate"]
+fn cargo_generate_command_line() {
+    use clap::Parser as _;
+    let Some(line) = std::env::var_os("TEMPLATE_TEST_COMMAND_LINE") else {
+        return; // run by hand: nothing was asked
+    };
+    let line = line.into_string().unwrap();
+    let words = ["cargo", "generate"].into_iter().chain(line.lines());
+    let cargo_generate::Cli::Generate(args) = cargo_generate::Cli::parse_from(words);
+    cargo_generate::generate(args).unwrap();
 }
 
 /// The generation a test asked for, run in a child process: see `render`.

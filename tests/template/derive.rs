@@ -166,6 +166,8 @@ impl Names {
         let values = [
             (&package.description, "description"),
             (&package.authors, "authors"),
+            (&package.license, "license"),
+            (&package.repository, "repository"),
         ]
         .into_iter()
         .filter_map(|(value, placeholder)| Some((value.clone()?, placeholder)))

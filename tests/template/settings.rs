@@ -10,6 +10,10 @@ pub struct Package {
     /// Unescaped, as cargo-generate's placeholder default holds it.
     pub description: Option<String>,
     pub authors: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    /// The template's version, as `.template.toml` records it.
+    pub version: String,
     /// Crate names of every dependency, build and dev ones included.
     pub dependencies: Vec<String>,
 }
@@ -22,6 +26,9 @@ impl Package {
             name: String::new(),
             description: None,
             authors: None,
+            license: None,
+            repository: None,
+            version: String::new(),
             dependencies: Vec::new(),
         };
         let mut section = "";
@@ -46,6 +53,9 @@ impl Package {
                     "name" => package.name = toml_string(value),
                     "description" => package.description = Some(toml_string(value)),
                     "authors" => package.authors = Some(single_author(value)),
+                    "license" => package.license = Some(toml_string(value)),
+                    "repository" => package.repository = Some(toml_string(value)),
+                    "version" => package.version = toml_string(value),
                     _ => {}
                 }
             } else if section.ends_with("dependencies]") && !key.starts_with('#') {
@@ -104,8 +114,41 @@ fn quoted(text: &str) -> String {
 /// project made from the template, whatever it comes to keep.
 pub const DEFAULT_DESCRIPTION: &str = "A command-line tool that keeps its list safe in a JSON file";
 
+/// The licenses a new project may choose, as `Cargo.toml` names them, and
+/// the license file each one leaves out.
+pub const LICENSES: &[(&str, &[&str])] = &[
+    ("MIT OR Apache-2.0", &[]),
+    ("MIT", &["LICENSE-APACHE"]),
+    ("Apache-2.0", &["LICENSE-MIT"]),
+];
+
 /// `template/cargo-generate.toml`.
-pub fn config(verbatim: &[String]) -> String {
+pub fn config(verbatim: &[String], package: &Package) -> String {
+    let license = package.license.as_deref().unwrap_or(LICENSES[0].0);
+    assert!(
+        LICENSES.iter().any(|(choice, _)| *choice == license),
+        "Cargo.toml: the template offers no license {license:?}"
+    );
+    let mut choices = vec![license];
+    choices.extend(
+        LICENSES
+            .iter()
+            .map(|(choice, _)| *choice)
+            .filter(|c| *c != license),
+    );
+    let choices: Vec<String> = choices.iter().map(|choice| quoted(choice)).collect();
+    let conditions: String = LICENSES
+        .iter()
+        .filter(|(_, left_out)| !left_out.is_empty())
+        .map(|(choice, left_out)| {
+            let files: Vec<String> = left_out.iter().map(|file| quoted(file)).collect();
+            format!(
+                "\n[conditional.'license == {}']\nignore = [{}]\n",
+                quoted(choice),
+                files.join(", ")
+            )
+        })
+        .collect();
     let exclude: String = verbatim
         .iter()
         .map(|path| format!("    {},\n", quoted(&format!("/{}", glob_literal(path)))))
@@ -125,10 +168,56 @@ type = "string"
 prompt = "What does it do, in one line?"
 default = {description}
 
+[placeholders.license]
+type = "string"
+prompt = "Which license?"
+choices = [{choices}]
+default = {license}
+
+[placeholders.repository]
+type = "string"
+prompt = "Where will its repository be? (blank: a placeholder to fill in)"
+default = ""
+{conditions}
 [hooks]
 pre = ["{HOOK_FILE}"]
 "#,
         description = quoted(DEFAULT_DESCRIPTION),
+        choices = choices.join(", "),
+        license = quoted(license),
+    )
+}
+
+/// Where a generated project records what it was generated from, for
+/// `scripts/update-from-template`.
+pub const ANSWERS_FILE: &str = ".template.toml";
+
+/// `template/.template.toml`: the template's address and version, and the
+/// answers given, in the form `cargo generate --template-values-file` reads.
+pub fn answers(package: &Package) -> String {
+    let source = package
+        .repository
+        .as_deref()
+        .expect("Cargo.toml: a template needs its repository to be updated from");
+    format!(
+        r#"# The template this project was generated from, and the answers it was
+# generated with. `scripts/update-from-template` renders that version and a
+# later one with these answers, and merges the difference into the project.
+# Keep it in git; the update changes the version.
+
+[template]
+repository = {source}
+version = {version}
+name = "{{{{project-name}}}}"
+
+[values]
+description = "{{{{description}}}}"
+license = "{{{{license}}}}"
+repository = "{{{{repository}}}}"
+authors = "{{{{authors}}}}"
+"#,
+        source = quoted(source),
+        version = quoted(&package.version),
     )
 }
 
@@ -218,6 +307,18 @@ fn toml_string(text) {{
     text.replace("\"", "\\\"");
     text
 }}
+
+// The repository, in Cargo.toml and the install commands.
+let repository = variable::get("repository");
+repository.trim();
+if repository == "" {{
+    repository = `https://github.com/OWNER/${{name}}`;
+}}
+one_line("repository", repository);
+if repository.contains('"') || repository.contains('\\') || repository.contains(' ') {{
+    abort("the repository must be an address, without spaces, \" or \\");
+}}
+variable::set("repository", repository);
 
 let authors = variable::get("authors");
 authors.trim();
