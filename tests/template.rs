@@ -383,6 +383,17 @@ fn authors_are_escaped_and_descriptions_kept_plain() {
     let escaped = r#"authors = ["Ada \"Countess\" \\ Lovelace"]"#;
     assert!(cargo_toml.contains(escaped), "{cargo_toml}");
 
+    let attempt = Generation {
+        name: "acme-elsewhere",
+        defines: &["repository=https://example.org/acme/notes"],
+        env: &[("USER", "someone")],
+    }
+    .run(checkout(), scratch.path());
+    match attempt {
+        Ok(_) => panic!("a repository outside GitHub was accepted"),
+        Err(refusal) => assert!(refusal.contains("must be a GitHub address"), "{refusal}"),
+    }
+
     for (name, description, why) in [
         ("acme-quoted", r#"Say "hi""#, "must not hold"),
         (
@@ -468,7 +479,7 @@ fn an_update_from_the_template_keeps_the_projects_changes_and_brings_the_templat
     // A project made from it, which changes its README's last line.
     let generated = Generation {
         name: OTHER_NAME,
-        defines: &["license=MIT", "repository=https://example.org/acme/notes"],
+        defines: &["license=MIT", "repository=https://github.com/acme/notes"],
         env: &[("CARGO_NAME", "Ada Lovelace")],
     }
     .run(&upstream, &{

@@ -176,7 +176,7 @@ default = {license}
 
 [placeholders.repository]
 type = "string"
-prompt = "Where will its repository be? (blank: a placeholder to fill in)"
+prompt = "Its GitHub repository, https://github.com/OWNER/NAME (blank: OWNER, to fill in)"
 default = ""
 {conditions}
 [hooks]
@@ -315,8 +315,10 @@ if repository == "" {{
     repository = `https://github.com/OWNER/${{name}}`;
 }}
 one_line("repository", repository);
-if repository.contains('"') || repository.contains('\\') || repository.contains(' ') {{
-    abort("the repository must be an address, without spaces, \" or \\");
+// The release workflow publishes binaries to the repository's GitHub releases.
+if !repository.starts_with("https://github.com/") || repository.contains('"')
+    || repository.contains('\\') || repository.contains(' ') {{
+    abort("the repository must be a GitHub address, https://github.com/OWNER/NAME, without spaces");
 }}
 variable::set("repository", repository);
 
