@@ -75,6 +75,12 @@ fn derive_template() -> Derived {
 
     let cargo_toml = derive::text(&project["Cargo.toml"]).unwrap();
     let package = Package::read(cargo_toml);
+    // A new project starts at its own first version, whatever the template's.
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        let text = derive::text(&project[file]).unwrap();
+        let first = settings::first_version(text, &package);
+        project.insert(file.to_owned(), first.into_bytes());
+    }
     let names = Names::of(&package);
     let template_executable = executable
         .iter()

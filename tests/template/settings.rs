@@ -114,6 +114,26 @@ fn quoted(text: &str) -> String {
 /// project made from the template, whatever it comes to keep.
 pub const DEFAULT_DESCRIPTION: &str = "A command-line tool that keeps its list safe in a JSON file";
 
+/// The version a generated project starts at.
+pub const FIRST_VERSION: &str = "0.1.0";
+
+/// `Cargo.toml` or `Cargo.lock` with the package at `FIRST_VERSION`: the
+/// `version` line that follows its name.
+pub fn first_version(text: &str, package: &Package) -> String {
+    let name = format!("name = {}\n", quoted(&package.name));
+    let version = format!("version = {}\n", quoted(&package.version));
+    let at = text
+        .find(&format!("{name}{version}"))
+        .unwrap_or_else(|| panic!("no {version:?} right after {name:?}"))
+        + name.len();
+    let mut first = text.to_owned();
+    first.replace_range(
+        at..at + version.len(),
+        &format!("version = {}\n", quoted(FIRST_VERSION)),
+    );
+    first
+}
+
 /// The licenses a new project may choose, as `Cargo.toml` names them, and
 /// the license file each one leaves out.
 pub const LICENSES: &[(&str, &[&str])] = &[
