@@ -98,14 +98,16 @@ for n in "${sizes[@]}"; do
     TASKRC="$tw/rc" task import "$dir/tasks.json" >/dev/null 2>&1
     cp -r "$tw" "$dir/task.orig"
   fi
-  # Timed from a freshly copied list, as add and done are.
+  # Timed from a freshly copied list, as add and done are. Each copy is
+  # flushed before the run, as a list in use is: otherwise the first fsync
+  # of a run would write out the copy too.
   floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'" \
-    "cp $dir/mine.orig $mine/todo.json")
+    "sh -c 'cp $dir/mine.orig $mine/todo.json && sync $mine/todo.json'")
   floors[$n]=$floor
-  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/todo.history.jsonl && cp $dir/ours.orig $mine/ours.json'"
-  restore_py="cp $dir/py.orig $py/todo.json"
+  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/todo.history.jsonl && cp $dir/ours.orig $mine/ours.json && sync $mine/todo.json $mine/todo.history.jsonl $mine/ours.json'"
+  restore_py="sh -c 'cp $dir/py.orig $py/todo.json && sync $py/todo.json'"
   # hyperfine runs --prepare without a shell; the working directory stays.
-  restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/'"
+  restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/ && sync $tw/*.data'"
   while IFS='|' read -r name args pyargs twargs writes; do
     # Past a megabyte, the ids no longer fit in one command's arguments (ARG_MAX).
     if [[ $args == *'$('* && $(stat -c %s "$dir/ids") -gt 1000000 ]]; then
