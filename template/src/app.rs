@@ -62,8 +62,8 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
             let todo = list.add(|id| Todo {
                 id,
                 ulid: self.ulids.next_ulid(id),
-                title,
-                description,
+                title: title.clone(),
+                description: description.clone(),
                 created_at,
             })?;
             history.record(Change::Added {

@@ -42,10 +42,11 @@ pub trait Store<R: Record> {
     /// can run, then persists both as `f` left them: the history first, so
     /// that no change reaches the list without being in the history. If `f`
     /// fails, nothing is persisted. If persisting fails, the stored list
-    /// MUST be the one `f` was given.
+    /// MUST be the one `f` was given. A store may run `f` again, on the list
+    /// read afresh, before it persists anything: only the last run counts.
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut List<Self::Entry>, &mut History<Self::Entry>) -> Result<T, E>,
+        f: impl FnMut(&mut List<Self::Entry>, &mut History<Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
 
     /// The `count` records completed last, newest first. MUST NOT wait

@@ -36,6 +36,7 @@ mod scanner;
 mod search;
 mod todo;
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,6 +46,7 @@ use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
 use history::Ready;
 use merging::Line;
+use scanner::LinesCheck;
 
 pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
 pub use files::MAX_FILE_BYTES;
@@ -188,23 +190,22 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
+        mut f: impl FnMut(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
         let (target, owner, _lock) = self.lock()?;
         files::remove_stale_temps(&target);
-        // What is written back must have been read whole.
-        let mut doc = self.load(&target, Checks::All)?;
-        let loaded = history::load::<R>(&target, &doc.list);
-        let mut log = History::new(loaded.as_ref().map(|l| l.latest()).map_err(Clone::clone));
-        let out = f(&mut doc.list, &mut log)?;
-        let save =
-            |ready: Ready| files::replace_when(&target, owner, |out| render(&doc, out), ready);
-        match loaded {
-            Ok(loaded) => loaded.persist(&target, &log, doc.reading, owner, save),
-            Err(_) => save(Box::new(|| Ok(()))),
+        // A long list is checked whole while the new one is written. One
+        // that fails that check is read again the slow way, which explains
+        // what is wrong, or reads a layout the fast way took for another.
+        match self.write_back(&target, owner, Checks::Deferred, &mut f)? {
+            Some(out) => Ok(out),
+            None => self
+                .write_back(&target, owner, Checks::All, &mut f)?
+                .ok_or_else(|| {
+                    self.unusable("it was read whole, then found unread".into())
+                        .into()
+                }),
         }
-        .map_err(|e| self.save_error(e))?;
-        Ok(out)
     }
 
     fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError> {
@@ -220,6 +221,51 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
 }
 
 impl<R: JsonRecord> JsonFileStore<R> {
+    /// Runs `f` on the list at `target` read with `checks`, and writes both
+    /// back; none, with nothing changed, when a check left running finds
+    /// the list was not what the fast way read.
+    fn write_back<T, E: From<StoreError>>(
+        &self,
+        target: &Path,
+        owner: Option<Owner>,
+        checks: Checks,
+        f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
+    ) -> Result<Option<T>, E> {
+        // What is written back must have been read whole.
+        let mut doc = self.load(target, checks)?;
+        let lines_check = doc.lines_check.take();
+        let loaded = history::load::<R>(target, &doc.list);
+        let mut log = History::new(loaded.as_ref().map(|l| l.latest()).map_err(Clone::clone));
+        let out = match f(&mut doc.list, &mut log) {
+            Ok(out) => out,
+            // A list that cannot be read says so before a command's own error.
+            Err(e) if lines_check.is_none_or(LinesCheck::passed) => return Err(e),
+            Err(_) => return Ok(None),
+        };
+        let unread = Cell::new(false);
+        let save = |ready: Ready| {
+            let checked = || {
+                ready()?;
+                if lines_check.is_none_or(LinesCheck::passed) {
+                    return Ok(());
+                }
+                unread.set(true);
+                Err(std::io::Error::other("the list was not read whole"))
+            };
+            files::replace_when(target, owner, |out| render(&doc, out), checked)
+        };
+        let saved = match loaded {
+            Ok(loaded) => loaded.persist(target, &log, doc.reading, owner, save),
+            Err(_) => save(Box::new(|| Ok(()))),
+        };
+        match saved {
+            Err(_) if unread.get() => Ok(None),
+            saved => saved
+                .map(|()| Some(out))
+                .map_err(|e| self.save_error(e).into()),
+        }
+    }
+
     /// Takes the list's lock, for as long as the returned file is kept:
     /// where the list is, whose it is, and the lock.
     fn lock(&self) -> Result<(PathBuf, Option<Owner>, std::fs::File), StoreError> {

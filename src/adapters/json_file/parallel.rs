@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::thread;
 
 /// Below this many bytes per part, a thread is not worth starting.
-const MIN_PART_BYTES: usize = 1 << 20;
+pub const MIN_PART_BYTES: usize = 1 << 20;
 
 /// How many parts to split `bytes` bytes of work into.
 pub fn part_count(bytes: usize) -> usize {

@@ -31,7 +31,7 @@ impl<R: Record> Store<R> for MemoryStore<R> {
 
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut List<R>, &mut History<R>) -> Result<T, E>,
+        mut f: impl FnMut(&mut List<R>, &mut History<R>) -> Result<T, E>,
     ) -> Result<T, E> {
         // Work on a copy so that a failing `f` leaves no trace.
         let mut draft = self.list.borrow().clone();

@@ -189,6 +189,69 @@ fn a_large_list_reads_and_writes_like_a_small_one() {
 }
 
 #[test]
+fn a_long_list_broken_far_from_what_a_write_touches_is_refused_and_kept() {
+    // Long enough that its lines are checked while the new list is written.
+    let dir = scratch();
+    let (path, history) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    write_list(&path, 40_000);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    // A key given twice: JSON that only a check of the whole line finds wrong.
+    let field = format!("\"{TEXT}\": \"record 39990\"");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace(&field, &format!("{field}, \"{TEXT}\": \"other\""));
+    fs::write(&path, &text).unwrap();
+    let kept = fs::read(&history).unwrap();
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains(&field))
+        .unwrap();
+    let expected = format!(
+        "line {}, column {}: {NOUN} 39990: \"{TEXT}\" is given twice",
+        n + 1,
+        column_after(line, &format!("\"{TEXT}\": "))
+    );
+    for args in [
+        &[REMOVE, "2"][..],
+        &create("x")[..],
+        &[UNDO],
+        &[REMOVE, "99999"],
+    ] {
+        assert_fails(&run(dir.path(), args), 65, &expected);
+        assert_eq!(fs::read_to_string(&path).unwrap(), text, "{args:?}");
+        assert_eq!(fs::read(&history).unwrap(), kept, "{args:?}");
+        assert_eq!(temp_files(dir.path()), Vec::<std::path::PathBuf>::new());
+    }
+    assert_ok(&run(dir.path(), &[LIST, "5"]));
+}
+
+#[test]
+fn a_long_list_laid_out_by_hand_is_written_back_whole() {
+    // Two records on one line: no longer the layout the fast way reads,
+    // which a write finds out only once the new list is written.
+    let dir = scratch();
+    let path = dir.path().join(FILE);
+    write_list(&path, 40_000);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    let written = fs::read_to_string(&path).unwrap();
+    let joined = written.replace(",\n    {\"id\": 20000,", ", {\"id\": 20000,");
+    assert_ne!(joined, written);
+    fs::write(&path, &joined).unwrap();
+    assert_ok(&run(dir.path(), &[REMOVE, "2"]));
+    let all = records(dir.path());
+    assert_eq!(all.len(), 39_998);
+    assert_eq!(all[0]["id"], 3);
+    assert_eq!(all[19_997]["id"], 20_000);
+    assert_eq!(all[19_997][TEXT], "record 20000");
+    assert_eq!(all[39_997]["id"], 40_000);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap().lines().count(),
+        39_998 + 6
+    );
+}
+
+#[test]
 fn removing_every_record_of_a_long_list_named_on_stdin_empties_it() {
     let dir = scratch();
     write_list(&dir.path().join(FILE), 20_000);

@@ -79,6 +79,7 @@ pub fn read<R: JsonRecord>(
         list: List::from_parts(next_id, entries)?,
         unknown_top,
         reading: Reading::AnyLayout,
+        lines_check: None,
     })
 }
 

@@ -13,6 +13,7 @@ use ulid::Ulid;
 use super::document::{Checks, Document, Reading, Stored, parse, parse_telling};
 use super::record::JsonRecord;
 use super::render::render;
+use super::scanner::LinesCheck;
 use crate::domain::{Entry, Id, Needle, Record};
 
 /// What the laws need to make records of a type.
@@ -410,7 +411,13 @@ mod tests {
         let texts: Vec<String> = (0..20_000)
             .map(|n| format!("errand {n} {}", "x".repeat(200)))
             .collect();
-        let text = rendered(&list_of::<Note>(&texts)).replace("errand 19990 ", "errand \\q ");
+        let whole = rendered(&list_of::<Note>(&texts));
+        let text = whole.replace("errand 19990 ", "errand \\q ");
+        // Left running by a writer, the check comes to the same.
+        for (text, passes) in [(&whole, true), (&text, false)] {
+            let mut doc = parse::<Note>("notes.json", text.clone(), Checks::Deferred).unwrap();
+            assert_eq!(doc.lines_check.take().map(LinesCheck::passed), Some(passes));
+        }
         let err = load(&text).unwrap_err().to_string();
         assert!(err.starts_with("line 19995, column "), "{err}");
         let doc = parse::<Note>("notes.json", text, Checks::Shape).unwrap();

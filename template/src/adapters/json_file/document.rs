@@ -18,7 +18,8 @@ use super::fields::{self, unique_keys};
 use super::layout::VERSION;
 use super::position::Spot;
 use super::record::JsonRecord;
-use super::{any_layout, indented, parallel, scanner, search};
+use super::scanner::{self, LinesCheck};
+use super::{any_layout, indented, parallel, search};
 use crate::domain::{Entry, Id, InvalidList, List, Needle, Unreadable};
 
 /// A list as stored, with the top-level fields this version does not know.
@@ -28,6 +29,8 @@ pub struct Document<R> {
     pub(super) unknown_top: BTreeMap<String, Box<RawValue>>,
     /// How the records read from the file are laid out there.
     pub(super) reading: Reading,
+    /// With `Checks::Deferred`, the check of every line, still running.
+    pub(super) lines_check: Option<LinesCheck>,
 }
 
 impl<R> Default for Document<R> {
@@ -36,6 +39,7 @@ impl<R> Default for Document<R> {
             list: List::default(),
             unknown_top: BTreeMap::new(),
             reading: Reading::AsWritten,
+            lines_check: None,
         }
     }
 }
@@ -51,6 +55,12 @@ pub enum Checks {
     /// in the layout `render` writes, this skips checking that every other
     /// record's line is JSON, which is most of the work of opening a long list.
     Shape,
+    /// Everything, as `All`; but for a long list in the layout `render`
+    /// writes, the check that every line is JSON runs on threads of its own
+    /// while the command goes on, and the document holds it: a command
+    /// that writes the list back waits for it before the new list takes
+    /// the old one's place.
+    Deferred,
 }
 
 /// How a list was read, for tests that make sure the fast way is taken.
@@ -152,6 +162,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
             } => {
                 let raw = std::str::from_utf8(&source.bytes()[span.clone()]);
                 let decoded = match raw {
+                    // Under `Deferred`, keys may not be checked yet.
                     Ok(raw) => decode(*id, *ulid, raw, source.checks == Checks::All),
                     Err(e) => Err((
                         e.valid_up_to(),
@@ -265,6 +276,7 @@ pub fn parse_telling<R: JsonRecord>(
             list: List::from_parts(scanned.next_id, scanned.entries)?,
             unknown_top: scanned.unknown_top,
             reading,
+            lines_check: scanned.lines_check,
         };
         return Ok((doc, reading));
     }

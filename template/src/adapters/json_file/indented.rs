@@ -74,6 +74,7 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
         next_id,
         unknown_top: top.unknown_top,
         entries,
+        lines_check: None,
     })
 }
 

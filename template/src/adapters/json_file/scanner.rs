@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
+use std::thread;
 
 use serde_json::value::RawValue;
 
@@ -19,6 +20,8 @@ pub struct Scanned<R> {
     pub next_id: u64,
     pub unknown_top: Unknown,
     pub entries: Vec<Stored<R>>,
+    /// With `Checks::Deferred`, the check of every line, still running.
+    pub lines_check: Option<LinesCheck>,
 }
 
 /// The top-level fields this version does not know, by key.
@@ -36,20 +39,29 @@ pub fn read_as_written<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> O
     let rest = rest.strip_prefix(AFTER_NEXT_ID.as_bytes())?;
     let (unknown_top, rest) = unknown_lines::<R>(rest)?;
     let rest = rest.strip_prefix(layout::opening::<R>().as_bytes())?;
-    let scanned = |entries| Scanned {
+    let scanned = |entries, lines_check| Scanned {
         next_id,
         unknown_top,
         entries,
+        lines_check,
     };
     if rest == CLOSE_EMPTY.as_bytes() {
-        return Some(scanned(Vec::new()));
+        return Some(scanned(Vec::new(), None));
     }
     let lines = rest.strip_suffix(CLOSE.as_bytes())?;
     let start = bytes.len() - rest.len();
-    if checks == Checks::Shape {
-        return Some(scanned(records_on_lines(source, start, lines)?));
+    match checks {
+        Checks::Shape => return Some(scanned(records_on_lines(source, start, lines)?, None)),
+        Checks::Deferred if lines.len() >= parallel::MIN_PART_BYTES => {
+            let check = LinesCheck::start(source, start, lines);
+            return Some(scanned(
+                records_on_lines(source, start, lines)?,
+                Some(check),
+            ));
+        }
+        Checks::Deferred | Checks::All => {}
     }
-    let parts = line_parts(lines, parallel::part_count(lines.len()));
+    let parts = line_parts(lines, parallel::part_count(lines.len()), 1);
     let mut done = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
         let json = lines_are_objects(&lines[part]);
         match n {
@@ -61,7 +73,44 @@ pub fn read_as_written<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> O
         .iter()
         .all(Option::is_some)
         .then(|| done.swap_remove(0))??;
-    Some(scanned(entries))
+    Some(scanned(entries, None))
+}
+
+/// The check that every line of a list is JSON, running on threads of its
+/// own while the command goes on: a part per core.
+#[derive(Debug)]
+pub struct LinesCheck(Vec<Part>);
+
+#[derive(Debug)]
+enum Part {
+    Running(thread::JoinHandle<bool>),
+    /// A part whose thread could not start, checked when asked.
+    Waiting(Arc<Source>, Range<usize>),
+}
+
+impl LinesCheck {
+    /// Starts checking `lines`, which begin at `start` in `source`.
+    fn start(source: &Arc<Source>, start: usize, lines: &[u8]) -> Self {
+        let parts = line_parts(lines, parallel::part_count(lines.len()), 2);
+        let parts = parts.into_iter().map(|part| {
+            let range = start + part.start..start + part.end;
+            let (text, from) = (Arc::clone(source), range.clone());
+            thread::Builder::new()
+                .spawn(move || lines_are_objects(&text.bytes()[from]))
+                .map_or_else(|_| Part::Waiting(Arc::clone(source), range), Part::Running)
+        });
+        Self(parts.collect())
+    }
+
+    /// Waits for the check: whether every line is a JSON object with each key once.
+    pub fn passed(self) -> bool {
+        self.0.into_iter().all(|part| match part {
+            Part::Running(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Part::Waiting(source, range) => lines_are_objects(&source.bytes()[range]),
+        })
+    }
 }
 
 /// The top-level fields this version does not know, as `render` writes
@@ -87,13 +136,14 @@ fn unknown_lines<R: JsonRecord>(mut rest: &[u8]) -> Option<(Unknown, &[u8])> {
 }
 
 /// `lines` cut into about `count` parts, each a run of whole lines that
-/// begins where a line does. The first part is checked on the thread that
-/// also reads every record's number and ULID, so it is half the size of the others.
-pub fn line_parts(lines: &[u8], count: usize) -> Vec<Range<usize>> {
-    let share = lines.len() * 2 / (2 * count).saturating_sub(1).max(1);
+/// begins where a line does. The first part is `first` halves of the
+/// others: when it is checked on the thread that also reads every record's
+/// number and ULID, it is half the size of the others.
+pub fn line_parts(lines: &[u8], count: usize, first: usize) -> Vec<Range<usize>> {
+    let share = lines.len() * 2 / (2 * count + first).saturating_sub(2).max(1);
     let mut cuts = vec![0];
     for n in 1..count {
-        let from = (share / 2 + (n - 1) * share).max(cuts[cuts.len() - 1] + 1);
+        let from = (share * first / 2 + (n - 1) * share).max(cuts[cuts.len() - 1] + 1);
         if let Some(found) = lines
             .get(from..)
             .and_then(|after| memchr::memchr(b'\n', after))
@@ -157,15 +207,18 @@ mod tests {
     #[test]
     fn lines_are_shared_out_whole_and_all_of_them() {
         let lines = "\n    {\"id\": 1},".repeat(100);
-        for count in 1..5 {
-            let parts = line_parts(lines.as_bytes(), count);
+        let line = lines.len() / 100;
+        for (count, first) in (1..5).flat_map(|count| [(count, 1), (count, 2)]) {
+            let parts = line_parts(lines.as_bytes(), count, first);
             assert_eq!(parts.len(), count);
             assert_eq!(parts[0].start, 0);
             assert_eq!(parts[count - 1].end, lines.len());
             for pair in parts.windows(2) {
                 assert_eq!(pair[0].end, pair[1].start);
                 assert_eq!(lines.as_bytes()[pair[1].start], b'\n');
-                assert!(parts[0].len() < pair[1].len(), "{parts:?}");
+                // The first part is half the others', or as long, to a line.
+                let (one, other) = (parts[0].len() * 2 / first, pair[1].len());
+                assert!(one.abs_diff(other) <= 2 * line, "{first}: {parts:?}");
             }
         }
     }
