@@ -7,7 +7,7 @@
 
 use std::num::NonZero;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 
 /// Below this many bytes per part, a thread is not worth starting.
@@ -15,7 +15,9 @@ pub const MIN_PART_BYTES: usize = 1 << 20;
 
 /// How many parts to split `bytes` bytes of work into.
 pub fn part_count(bytes: usize) -> usize {
-    let cores = thread::available_parallelism().map_or(1, NonZero::get);
+    // Asked once: on Linux the answer reads the process's cgroup files.
+    static CORES: OnceLock<usize> = OnceLock::new();
+    let cores = *CORES.get_or_init(|| thread::available_parallelism().map_or(1, NonZero::get));
     cores.min(bytes / MIN_PART_BYTES).max(1)
 }
 

@@ -53,11 +53,11 @@ pub fn read_as_written<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> O
     match checks {
         Checks::Shape => return Some(scanned(records_on_lines(source, start, lines)?, None)),
         Checks::Deferred if lines.len() >= parallel::MIN_PART_BYTES => {
+            let entries = records_on_lines(source, start, lines)?;
+            // Started after: the cores are the reader's first, the check's
+            // while the new list is written and flushed.
             let check = LinesCheck::start(source, start, lines);
-            return Some(scanned(
-                records_on_lines(source, start, lines)?,
-                Some(check),
-            ));
+            return Some(scanned(entries, Some(check)));
         }
         Checks::Deferred | Checks::All => {}
     }
