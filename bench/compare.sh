@@ -6,6 +6,10 @@
 #
 #   bench/compare.sh [--taskwarrior | --no-taskwarrior] [SIZE...]   sizes default to: 10 100000
 #
+# Each command that writes the list is timed right after the least a
+# crash-safe rewrite of the same file costs (copy+fsync+rename), and shown
+# as a multiple of it.
+#
 # With more than one size, a second table shows how each command's time grew
 # from one size to the next, beside the growth of copy+fsync+rename.
 #
@@ -68,8 +72,8 @@ except ValueError: print("-")' "$1" "$2"
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)"
 echo
 declare -A took floors
-echo "| todos | file | command | my-todo | Python reference | Python / my-todo | Taskwarrior | copy+fsync+rename | my-todo peak RSS |"
-echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+echo "| todos | file | command | my-todo | Python reference | Python / my-todo | Taskwarrior | copy+fsync+rename | my-todo / floor | my-todo peak RSS |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   dir="$work/$n"
   python3 bench/make_lists.py "$n" "$dir"
@@ -101,9 +105,9 @@ for n in "${sizes[@]}"; do
   # Timed from a freshly copied list, as add and done are. Each copy is
   # flushed before the run, as a list in use is: otherwise the first fsync
   # of a run would write out the copy too.
-  floor=$(median "$mine" "sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'" \
-    "sh -c 'cp $dir/mine.orig $mine/todo.json && sync $mine/todo.json'")
-  floors[$n]=$floor
+  floor_cmd="sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'"
+  floor_prep="sh -c 'cp $dir/mine.orig $mine/todo.json && sync $mine/todo.json'"
+  floors[$n]=$(median "$mine" "$floor_cmd" "$floor_prep")
   restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/todo.history.jsonl && cp $dir/ours.orig $mine/ours.json && sync $mine/todo.json $mine/todo.history.jsonl $mine/ours.json'"
   restore_py="sh -c 'cp $dir/py.orig $py/todo.json && sync $py/todo.json'"
   # hyperfine runs --prepare without a shell; the working directory stays.
@@ -111,7 +115,7 @@ for n in "${sizes[@]}"; do
   while IFS='|' read -r name args pyargs twargs writes; do
     # Past a megabyte, the ids no longer fit in one command's arguments (ARG_MAX).
     if [[ $args == *'$('* && $(stat -c %s "$dir/ids") -gt 1000000 ]]; then
-      echo "| $n | $((size / 1024)) KiB | $name | - | - | - | - | | |"
+      echo "| $n | $((size / 1024)) KiB | $name | - | - | - | - | | | |"
       continue
     fi
     prep_mine=true prep_py=true prep_tw=true
@@ -121,6 +125,10 @@ for n in "${sizes[@]}"; do
     if [[ $args == *'$('* || $args == *'<'* ]]; then
       run_mine="sh -c \"exec $run_mine\"" run_py="sh -c \"exec $run_py\""
     fi
+    # A command that writes is timed right after the floor, for the ratio
+    # of the two: this machine's speed drifts from minute to minute.
+    f=""
+    [[ $writes == no ]] || f=$(median "$mine" "$floor_cmd" "$floor_prep")
     m=$(median "$mine" "$run_mine" "$prep_mine")
     p=-
     [[ -z $pyargs ]] || p=$(median "$py" "$run_py" "$prep_py")
@@ -128,9 +136,8 @@ for n in "${sizes[@]}"; do
     if [[ $taskwarrior == yes && -n $twargs ]]; then t="$(TASKRC="$tw/rc" median "$tw" "task $twargs" "$prep_tw") ms"; fi
     eval "$prep_mine"
     rss=$(peak "$mine" "exec $bin $args")
-    f=""; [[ $writes == yes ]] && f="$floor"
     took[$n $name]=$m
-    echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p${pyargs:+ ms} | $(ratio "$p" "$m") | $t | ${f:+$f ms} | $rss MB |"
+    echo "| $n | $((size / 1024)) KiB | $name | $m ms | $p${pyargs:+ ms} | $(ratio "$p" "$m") | $t | ${f:+$f ms} | ${f:+$(ratio "$m" "$f")} | $rss MB |"
     eval "$restore_mine"
   done <<ROWS
 show 5|show 5|show 5|limit:5 list|no
@@ -144,8 +151,8 @@ git merge of two clones|git merge base.json ours.json theirs.json todo.json|||ye
 history 5|history 5|||no
 undo the last done|undo|||yes
 ROWS
-  echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | |"
-  echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | |"
+  echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | | |"
+  echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | | |"
 done
 
 [[ ${#sizes[@]} -gt 1 ]] || exit 0
