@@ -74,10 +74,12 @@ fn concurrent_removals_are_each_kept_once() {
 #[test]
 fn kill_9_leaves_every_record_on_the_list_or_in_the_history() {
     let dir = scratch();
-    // Large enough that a write takes a while, so kills land mid-write.
-    let all = made(dir.path(), 4_000);
+    // Large enough that a write takes a while, so kills land mid-write, and
+    // that its lines are checked while the new list is written.
+    let all = made(dir.path(), 10_000);
     let started = Instant::now();
     assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    assert!(fs::metadata(dir.path().join(FILE)).unwrap().len() > 1 << 20);
     let lifetime = started.elapsed();
     let rounds = 40;
     for round in 0..rounds {
