@@ -202,7 +202,7 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
             None => self
                 .write_back(&target, owner, Checks::All, &mut f)?
                 .ok_or_else(|| {
-                    self.unusable("it was read whole, then found unread".into())
+                    self.unusable("its lines could not be checked".into())
                         .into()
                 }),
         }
