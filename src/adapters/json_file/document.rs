@@ -33,6 +33,15 @@ pub struct Document<R> {
     pub(super) lines_check: Option<LinesCheck>,
 }
 
+impl<R> Document<R> {
+    /// The check `Checks::Deferred` left running, for a writer to wait for
+    /// before the new list takes the old one's place; none when every line
+    /// was checked already.
+    pub fn pending_check(&mut self) -> Option<LinesCheck> {
+        self.lines_check.take()
+    }
+}
+
 impl<R> Default for Document<R> {
     fn default() -> Self {
         Self {
@@ -57,9 +66,9 @@ pub enum Checks {
     Shape,
     /// Everything, as `All`; but for a long list in the layout `render`
     /// writes, the check that every line is JSON runs on threads of its own
-    /// while the command goes on, and the document holds it: a command
-    /// that writes the list back waits for it before the new list takes
-    /// the old one's place.
+    /// once the list is read, and the document holds it: a command that
+    /// writes the list back waits for it (`Document::pending_check`) before
+    /// the new list takes the old one's place.
     Deferred,
 }
 

@@ -416,7 +416,7 @@ mod tests {
         // Left running by a writer, the check comes to the same.
         for (text, passes) in [(&whole, true), (&text, false)] {
             let mut doc = parse::<Note>("notes.json", text.clone(), Checks::Deferred).unwrap();
-            assert_eq!(doc.lines_check.take().map(LinesCheck::passed), Some(passes));
+            assert_eq!(doc.pending_check().map(LinesCheck::passed), Some(passes));
         }
         let err = load(&text).unwrap_err().to_string();
         assert!(err.starts_with("line 19995, column "), "{err}");

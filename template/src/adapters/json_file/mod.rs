@@ -46,13 +46,13 @@ use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
 use history::Ready;
 use merging::Line;
-use scanner::LinesCheck;
 
 pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
 pub use files::MAX_FILE_BYTES;
 pub use layout::VERSION;
 pub use record::JsonRecord;
 pub use render::render;
+pub use scanner::LinesCheck;
 
 /// A store of records `R` in one JSON file.
 pub struct JsonFileStore<R> {
@@ -233,7 +233,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
     ) -> Result<Option<T>, E> {
         // What is written back must have been read whole.
         let mut doc = self.load(target, checks)?;
-        let lines_check = doc.lines_check.take();
+        let lines_check = doc.pending_check();
         let loaded = history::load::<R>(target, &doc.list);
         let mut log = History::new(loaded.as_ref().map(|l| l.latest()).map_err(Clone::clone));
         let out = match f(&mut doc.list, &mut log) {
