@@ -193,7 +193,6 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
         mut f: impl FnMut(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
         let (target, owner, _lock) = self.lock()?;
-        files::remove_stale_temps(&target);
         // A long list is checked whole while the new one is written. One
         // that fails that check is read again the slow way, which explains
         // what is wrong, or reads a layout the fast way took for another.
