@@ -205,11 +205,11 @@ fn a_history_that_is_not_a_file_is_never_opened_for_writing() {
         .unwrap();
     assert!(made_fifo.success());
     let out = run(dir.path(), &[REMOVE, "1"]);
-    assert_fails(&out, 65, "FIFO");
+    assert_fails(&out, 74, "FIFO");
     assert_eq!(listed(dir.path()).len(), 2);
     fs::remove_file(&kept).unwrap();
     std::os::unix::fs::symlink(dir.path().join("elsewhere"), &kept).unwrap();
-    assert_fails(&run(dir.path(), &[REMOVE, "1"]), 65, "link");
+    assert_fails(&run(dir.path(), &[REMOVE, "1"]), 74, "link");
     assert!(!dir.path().join("elsewhere").exists());
 }
 
@@ -245,4 +245,133 @@ fn undo_walks_back_through_every_change_and_numbers_stay_used() {
         run(dir.path(), &create("after")).stdout,
         created(106, "after").into_bytes()
     );
+}
+
+#[test]
+fn each_list_keeps_a_history_of_its_own() {
+    let dir = scratch();
+    made(dir.path(), 2);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    // Lists whose names share a stem, or that lack an extension.
+    let stem = FILE.split('.').next().unwrap();
+    for other in [format!("{stem}.txt"), stem.to_owned()] {
+        let file = ["--file", other.as_str()];
+        assert_ok(&run(dir.path(), &and(create("other"), &file)));
+        let shown = run(dir.path(), &and(vec![HISTORY, "--json"], &file));
+        assert_ok(&shown);
+        assert_eq!(String::from_utf8_lossy(&shown.stdout).trim(), "[]");
+        assert!(
+            String::from_utf8_lossy(&run(dir.path(), &and(vec![UNDO], &file)).stdout)
+                .contains("other")
+        );
+        assert!(records_of(dir.path(), &other).is_empty());
+    }
+    assert_eq!(history(dir.path()), ["record 1"], "untouched by the others");
+}
+
+#[test]
+fn a_history_whose_list_is_gone_is_not_given_to_a_new_one() {
+    let dir = scratch();
+    let all = made(dir.path(), 2);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    let aside = dir.path().join(format!("{FILE}.broken"));
+    // As the tip for a broken list said before lists and histories were bound.
+    fs::rename(&list, &aside).unwrap();
+    let before = fs::read(&kept).unwrap();
+    for args in [create("new"), vec![UNDO]] {
+        let out = run(dir.path(), &args);
+        assert_fails(&out, 65, "belongs to the list that was");
+        assert!(stderr(&out).contains("mv "), "{}", stderr(&out));
+    }
+    assert!(!list.exists(), "no new list");
+    assert_eq!(fs::read(&kept).unwrap(), before);
+    // Moved aside with it, the history stays that list's.
+    let aside_name = format!("{FILE}.broken");
+    fs::rename(
+        &kept,
+        dir.path().join(format!("{aside_name}.history.jsonl")),
+    )
+    .unwrap();
+    assert_ok(&run(dir.path(), &create("new")));
+    let shown = run(dir.path(), &[HISTORY, "--json", "--file", &aside_name]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("record 1"));
+    fs::rename(&aside, &list).unwrap();
+    fs::rename(
+        dir.path().join(format!("{aside_name}.history.jsonl")),
+        &kept,
+    )
+    .unwrap();
+    each_once(dir.path(), &all, "with the list and its history back");
+}
+
+#[cfg(unix)]
+#[test]
+fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = scratch();
+    if as_nobody(dir.path()).is_none() {
+        return;
+    }
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    // Sticky and writable by all, as /tmp is.
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    write_list(&shared.join(FILE), 2);
+    let as_nobody = |args: &[&str]| {
+        let made = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .args(args)
+            .current_dir(&shared)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    };
+    // Another user plants a history that completed something never on the list.
+    let forged = format!(
+        "{{\"version\": 1, \"history\": \"{COLLECTION}\"}}\n{{\"change\": 1, \"completed_at\": \"2026-11-22T14:40:23Z\", \"{NOUN}\": {}}}\n",
+        record(99, "01M81V6XYR0000000000000099", "run evil")
+    );
+    as_nobody(&[
+        "sh",
+        "-c",
+        &format!("printf '%s' '{forged}' > {HISTORY_FILE}"),
+    ]);
+    let before = fs::read(shared.join(FILE)).unwrap();
+    for args in [vec![UNDO], vec![REMOVE, "1"], create("x"), vec![HISTORY]] {
+        let out = run(&shared, &args);
+        assert_fails(&out, 74, "belongs to another user (uid 65534)");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("evil"));
+    }
+    assert_eq!(fs::read(shared.join(FILE)).unwrap(), before);
+    let forged_kept = fs::read(shared.join(HISTORY_FILE)).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&forged_kept).contains("record 1"),
+        "nothing of root's written there"
+    );
+    // A planted lock is refused the same way.
+    fs::remove_file(shared.join(HISTORY_FILE)).unwrap();
+    let lock = format!(".{FILE}.lock");
+    let _ = fs::remove_file(shared.join(&lock));
+    as_nobody(&["touch", &lock]);
+    assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_keeps_from_others_what_its_list_keeps() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = scratch();
+    made(dir.path(), 2);
+    let list = dir.path().join(FILE);
+    fs::set_permissions(&list, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    let mode = fs::metadata(dir.path().join(HISTORY_FILE))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
 }

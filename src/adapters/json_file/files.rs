@@ -41,27 +41,54 @@ pub fn follow_links(path: &Path) -> io::Result<PathBuf> {
 /// user's link there could point a command run by root at any file.
 #[cfg(unix)]
 fn may_follow(link: &Path, meta: &Metadata) -> io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-
-    let dir = fs::metadata(dir_of(link))?;
-    let shared = dir.mode() & 0o1002 == 0o1002;
-    let me = rustix::process::geteuid().as_raw();
-    if !shared || meta.uid() == me || meta.uid() == dir.uid() {
-        return Ok(());
+    match stranger_in_shared_dir(link, meta, &[])? {
+        None => Ok(()),
+        Some(uid) => Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is a link made by another user (uid {uid}) in a directory shared by all; \
+                 my-todo does not follow it, as the kernel's protected_symlinks would not",
+                link.display(),
+            ),
+        )),
     }
-    Err(io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        format!(
-            "{} is a link made by another user (uid {}) in a directory shared by all; \
-             my-todo does not follow it, as the kernel's protected_symlinks would not",
-            link.display(),
-            meta.uid()
-        ),
-    ))
 }
 
 #[cfg(not(unix))]
 fn may_follow(_link: &Path, _meta: &Metadata) -> io::Result<()> {
+    Ok(())
+}
+
+/// The owner of `path` where its directory is sticky and writable by all,
+/// if that owner is neither this user, nor the directory's owner, nor one
+/// of `also`: the kernel's rule for following links there.
+#[cfg(unix)]
+fn stranger_in_shared_dir(path: &Path, meta: &Metadata, also: &[u32]) -> io::Result<Option<u32>> {
+    use std::os::unix::fs::MetadataExt;
+
+    let dir = fs::metadata(dir_of(path))?;
+    let shared = dir.mode() & 0o1002 == 0o1002;
+    let uid = meta.uid();
+    let known = uid == rustix::process::geteuid().as_raw() || uid == dir.uid();
+    Ok((shared && !known && !also.contains(&uid)).then_some(uid))
+}
+
+/// Refuses a file beside a list that another user (not root) may have
+/// planted in a shared directory: the same rule as for links, so that
+/// nobody can hand my-todo a history or a lock to trust.
+fn trusted(path: &Path, meta: &Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(uid) = stranger_in_shared_dir(path, meta, &[0])? {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "it belongs to another user (uid {uid}) in a directory shared by all; \
+                 my-todo does not trust it: remove it, or keep the list in a folder of your own"
+            ),
+        ));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, meta);
     Ok(())
 }
 
@@ -125,6 +152,15 @@ pub fn not_a_file(path: &Path) -> io::Result<Option<NotAFile>> {
     match fs::symlink_metadata(path) {
         Ok(meta) => Ok(NotAFile::of(&meta)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether nothing at all is at `path`.
+pub fn not_there(path: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(e),
     }
 }
@@ -359,6 +395,7 @@ pub fn open_beside(path: &Path, access: Access) -> io::Result<Option<File>> {
     if let Some(kind) = NotAFile::of(&meta) {
         return Err(io::Error::other(format!("it is {kind}, not a file")));
     }
+    trusted(path, &meta)?;
     if let Access::Create(Some(owner)) = access
         && meta.len() == 0
     {
@@ -451,10 +488,11 @@ fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
             }
         };
         let meta = file.metadata().map_err(LockFailure::Io)?;
-        return match NotAFile::of(&meta) {
-            None => Ok(file),
-            Some(kind) => Err(LockFailure::NotAFile(kind)),
-        };
+        if let Some(kind) = NotAFile::of(&meta) {
+            return Err(LockFailure::NotAFile(kind));
+        }
+        trusted(path, &meta).map_err(LockFailure::Io)?;
+        return Ok(file);
     }
 }
 

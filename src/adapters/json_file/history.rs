@@ -1,4 +1,4 @@
-//! The history beside a list: `todo.history.jsonl` beside `todo.json`,
+//! The history beside a list: `todo.json.history.jsonl` beside `todo.json`,
 //! a line that says what it is, then one line per record a change touched,
 //! oldest first; the lines of one change share its number.
 //!
@@ -43,13 +43,10 @@ use crate::domain::{
     parse_ulid,
 };
 
-/// The history of the list at `target`: `todo.json` keeps `todo.history.jsonl`.
+/// The history of the list at `target`, named from its whole name:
+/// `todo.json` keeps `todo.json.history.jsonl`, so no two lists share one.
 pub fn path_of(target: &Path) -> PathBuf {
-    let stem = match (target.file_stem(), target.extension()) {
-        (Some(stem), Some(_)) => stem,
-        _ => target.file_name().unwrap_or_default(),
-    };
-    let mut name = stem.to_os_string();
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".history.jsonl");
     target.with_file_name(name)
 }
@@ -85,41 +82,42 @@ pub struct Journal {
 
 impl Journal {
     /// The history at `path`, or `None` if there is none (or only the
-    /// beginning of a header, from a crash as it was made); `Err` says why
-    /// it cannot be used.
-    fn open<R: JsonRecord>(path: &Path, name: &str) -> Result<Option<Self>, BrokenHistory> {
-        let broken =
-            |why: String| BrokenHistory(format!("{name} is not a history my-todo can use: {why}"));
-        let Some(mut file) =
-            files::open_beside(path, Access::Read).map_err(|e| broken(e.to_string()))?
-        else {
-            return Ok(None);
+    /// beginning of a header, from a crash as it was made); `Ok(Err)` says
+    /// why what it holds cannot be used, `Err` why it cannot be read.
+    fn open<R: JsonRecord>(
+        path: &Path,
+        name: &str,
+    ) -> io::Result<Result<Option<Self>, BrokenHistory>> {
+        let Some(mut file) = files::open_beside(path, Access::Read)? else {
+            return Ok(Ok(None));
         };
-        let len = file.metadata().map_err(|e| broken(e.to_string()))?.len();
+        let len = file.metadata()?.len();
         let expected = header::<R>();
         let mut first = vec![0; expected.len().min(len as usize)];
-        file.read_exact(&mut first)
-            .map_err(|e| broken(e.to_string()))?;
+        file.read_exact(&mut first)?;
         if len < expected.len() as u64 && expected.as_bytes().starts_with(&first) {
-            return Ok(None);
+            return Ok(Ok(None));
         }
         if first != expected.as_bytes() {
-            if first.starts_with(b"{\"version\": ") && !first.starts_with(b"{\"version\": 1,") {
-                return Err(BrokenHistory(format!(
+            let why = match first.starts_with(b"{\"version\": ")
+                && !first.starts_with(b"{\"version\": 1,")
+            {
+                true => format!(
                     "{name} was written by a newer my-todo; upgrade my-todo to use its history"
-                )));
-            }
-            return Err(broken(format!(
-                "its first line is not {}",
-                expected.trim_end()
-            )));
+                ),
+                false => format!(
+                    "{name} is not a history my-todo can use: its first line is not {}",
+                    expected.trim_end()
+                ),
+            };
+            return Ok(Err(BrokenHistory(why)));
         }
-        Ok(Some(Self {
+        Ok(Ok(Some(Self {
             file,
             name: name.to_owned(),
             start: expected.len() as u64,
             len,
-        }))
+        })))
     }
 
     fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
@@ -285,8 +283,30 @@ fn change_number(line: &[u8]) -> Option<u64> {
     rest[..digits].parse().ok()
 }
 
+/// An addition in the very layout `write_change` gives it, read without a
+/// JSON parser: most lines of a long history are additions.
+fn added_as_written(line: &[u8]) -> Option<(u64, Id, Ulid)> {
+    // A number and what follows it.
+    fn number(text: &[u8]) -> Option<(u64, &[u8])> {
+        let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+        let value = std::str::from_utf8(&text[..digits]).ok()?.parse().ok()?;
+        Some((value, &text[digits..]))
+    }
+    let (change, rest) = number(line.strip_prefix(b"{\"change\": ")?)?;
+    let (id, rest) = number(rest.strip_prefix(b", \"added\": {\"id\": ")?)?;
+    let ulid = rest
+        .strip_prefix(b", \"ulid\": \"")?
+        .strip_suffix(b"\"}}")?;
+    let ulid = parse_ulid(std::str::from_utf8(ulid).ok()?)?;
+    Some((change, Id(id), ulid))
+}
+
 /// A line of the history, or what is wrong with it.
 fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>, String> {
+    if let Some((number, id, ulid)) = added_as_written(&bytes) {
+        let change = Change::Added { id, ulid };
+        return Ok(Logged { number, change });
+    }
     enum Kind {
         Added(Id, Ulid),
         Undid(u64),
@@ -348,9 +368,9 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
     Ok(Logged { number, change })
 }
 
-/// The history of the list at `target`, for a writer, which holds the
-/// list's lock: none if there is none yet.
-pub fn open<R: JsonRecord>(target: &Path) -> Result<Option<Journal>, BrokenHistory> {
+/// The history of the list at `target`: none if there is none yet; `Ok(Err)`
+/// if what it holds cannot be used, `Err` if it cannot be read.
+pub fn open<R: JsonRecord>(target: &Path) -> io::Result<Result<Option<Journal>, BrokenHistory>> {
     Journal::open::<R>(&path_of(target), &name_of(target))
 }
 
@@ -485,15 +505,15 @@ fn write_change<R: JsonRecord>(
 /// The `count` records completed last in the history of the list at
 /// `target` that `list` does not hold, newest first. Takes no lock.
 pub fn completed<R: JsonRecord>(
-    target: &Path,
+    journal: Option<&Journal>,
     list: &List<Stored<R>>,
     count: usize,
-) -> Result<Completions<R>, BrokenHistory> {
-    let Some(journal) = open::<R>(target)? else {
-        return Ok(Completions {
+) -> Completions<R> {
+    let Some(journal) = journal else {
+        return Completions {
             completed: Vec::new(),
             skipped: Vec::new(),
-        });
+        };
     };
     let found = shown(Box::new(journal.changes::<R>()), list, count);
     let mut skipped = found.skipped;
@@ -507,11 +527,5 @@ pub fn completed<R: JsonRecord>(
             Err(e) => skipped.push(BrokenHistory(e.0)),
         }
     }
-    Ok(Completions { completed, skipped })
-}
-
-/// Why the history of the list at `target` cannot be used, if it cannot:
-/// its first line says.
-pub fn problem<R: JsonRecord>(target: &Path) -> Option<BrokenHistory> {
-    open::<R>(target).err()
+    Completions { completed, skipped }
 }

@@ -158,9 +158,15 @@ impl<R: JsonRecord> JsonFileStore<R> {
     }
 
     fn recovery_tip(&self) -> String {
+        let list = self.shown();
+        let history = history::path_of(&self.path);
+        // The history goes with its list, to its new name.
+        let with_history = match files::not_there(&history) {
+            Ok(false) => format!(" && mv {} {list}.broken.history.jsonl", history.display()),
+            _ => String::new(),
+        };
         format!(
-            "my-todo never writes over a file it cannot read; fix it in an editor, or move it aside (mv {0} {0}.broken) to start a new list",
-            self.shown()
+            "my-todo never writes over a file it cannot read; fix it in an editor, or move it aside (mv {list} {list}.broken{with_history}) to start a new list"
         )
     }
 
@@ -215,12 +221,17 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
     fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
         let doc = self.load(&target, Checks::Shape)?;
-        history::completed::<R>(&target, &doc.list, count).map_err(|e| self.broken_history(e))
+        let journal = self.history(&target)?.map_err(|e| self.broken_history(e))?;
+        Ok(history::completed::<R>(journal.as_ref(), &doc.list, count))
     }
 
     fn history_problem(&self) -> Option<String> {
         let target = files::follow_links(&self.path).ok()?;
-        history::problem::<R>(&target).map(|e| e.0)
+        match self.history(&target) {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.0),
+            Err(e) => Some(e.message),
+        }
     }
 }
 
@@ -247,7 +258,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         if std::fs::symlink_metadata(target).is_ok() {
             return Ok(None);
         }
-        let journal = history::open::<R>(target);
+        let journal = self.history(target)?;
         let mut list = List::default();
         let mut log = History::new(changes::<R>(&journal));
         let out = f(&mut list, &mut log)?;
@@ -270,9 +281,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
         checks: Checks,
         f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
+        let new_list = files::not_there(target).map_err(|e| self.io_error("open", e))?;
         let mut doc = self.load(target, checks)?;
         let lines_check = doc.pending_check();
-        let journal = history::open::<R>(target);
+        let journal = self.history(target)?;
+        if new_list && !matches!(journal, Ok(None)) {
+            return Err(self.orphan_history(target).into());
+        }
         let mut log = History::new(changes::<R>(&journal));
         let out = match f(&mut doc.list, &mut log) {
             Ok(out) => out,
@@ -280,11 +295,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
             Err(e) if lines_check.is_none_or(LinesCheck::passed) => return Err(e),
             Err(_) => return Ok(None),
         };
-        let (undid, recorded): (Vec<_>, Vec<_>) = log
+        // An undo is recorded once the list shows it, and so is the history
+        // of a new list: a history is never there without its list.
+        let (after, recorded): (Vec<_>, Vec<_>) = log
             .recorded()
             .iter()
             .cloned()
-            .partition(|change| matches!(change, Change::Undid { .. }));
+            .partition(|change| new_list || matches!(change, Change::Undid { .. }));
         drop(log);
         // A broken history recorded nothing.
         let journal = journal.ok().flatten();
@@ -318,11 +335,15 @@ impl<R: JsonRecord> JsonFileStore<R> {
             }
             return e.map_or(Ok(None), |e| Err(self.save_error(e).into()));
         }
-        if !undid.is_empty() {
-            // The list shows the undo already. Were this lost, the change
-            // undone would still not count while the list shows it undone.
-            let journal = history::open::<R>(target).ok().flatten();
-            let _ = history::lines(journal.as_ref(), &undid, doc.reading)
+        if !after.is_empty() {
+            // The list shows the change already. Were this lost, a change
+            // undone would still not count while the list shows it undone,
+            // and an add could not be undone.
+            let journal = history::open::<R>(target)
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            let _ = history::lines(journal.as_ref(), &after, doc.reading)
                 .and_then(|lines| history::append::<R>(target, journal.as_ref(), owner, lines));
         }
         Ok(Some(out))
@@ -379,6 +400,36 @@ impl<R: JsonRecord> JsonFileStore<R> {
         let name = history::path_of(&target).display().to_string();
         format!(
             "my-todo never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
+        )
+    }
+
+    /// The history of the list at `target`, as `history::open` gives it;
+    /// what cannot be read is an I/O error naming it.
+    fn history(
+        &self,
+        target: &Path,
+    ) -> Result<Result<Option<history::Journal>, BrokenHistory>, StoreError> {
+        history::open::<R>(target).map_err(|e| {
+            self.error(
+                StoreErrorKind::Io,
+                format!("cannot read {}: {e}", history::path_of(target).display()),
+                None,
+            )
+        })
+    }
+
+    /// A history with no list: it belongs to a list that was here before.
+    fn orphan_history(&self, target: &Path) -> StoreError {
+        let history = history::path_of(target).display().to_string();
+        self.error(
+            StoreErrorKind::Unusable,
+            format!(
+                "{} is not there, but its history {history} is: it belongs to the list that was",
+                self.shown()
+            ),
+            Some(format!(
+                "put that list back, or move its history aside (mv {history} {history}.old) to start a new list"
+            )),
         )
     }
 
