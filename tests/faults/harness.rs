@@ -1,5 +1,6 @@
 //! Running the real binary on lists in scratch folders.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -142,4 +143,38 @@ pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) -> bool {
         eprintln!("skipped: cannot make a device node here (needs root)");
     }
     made.status.success()
+}
+
+/// The texts of `shown`, records as `--json` prints them.
+pub fn texts(shown: &[Value]) -> Vec<String> {
+    shown
+        .iter()
+        .map(|r| r[TEXT].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The texts of the records `HISTORY` shows in `dir`, newest first.
+pub fn history(dir: &Path) -> Vec<String> {
+    let out = run(dir, &[HISTORY, "1000000000", "--json"]);
+    assert_ok(&out);
+    texts(&serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap())
+}
+
+/// The texts of the records on the list in `dir`, oldest first.
+pub fn listed(dir: &Path) -> Vec<String> {
+    texts(&records(dir))
+}
+
+/// That every record of `all` is on the list in `dir` or in its history,
+/// never both, and none twice.
+pub fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
+    let (listed, history) = (listed(dir), history(dir));
+    let mut seen = BTreeSet::new();
+    for text in listed.iter().chain(&history) {
+        assert!(
+            seen.insert(text.clone()),
+            "{when}: {text} is shown twice: listed {listed:?}, history {history:?}"
+        );
+    }
+    assert_eq!(&seen, all, "{when}: listed {listed:?}, history {history:?}");
 }

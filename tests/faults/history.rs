@@ -7,38 +7,7 @@ use std::path::Path;
 use std::thread;
 use std::time::Instant;
 
-use serde_json::Value;
-
 use super::harness::*;
-
-/// The texts of the records `history` shows, and whether any is shown twice.
-fn history(dir: &Path) -> Vec<String> {
-    let out = run(dir, &[HISTORY, "1000000000", "--json"]);
-    assert_ok(&out);
-    let shown: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    shown
-        .iter()
-        .map(|r| r[TEXT].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn listed(dir: &Path) -> Vec<String> {
-    records(dir)
-        .iter()
-        .map(|r| r[TEXT].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// That every record of `all` is on the list or in the history, never
-/// both, and none twice.
-fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
-    let (listed, history) = (listed(dir), history(dir));
-    let mut seen = BTreeSet::new();
-    for text in listed.iter().chain(&history) {
-        assert!(seen.insert(text.clone()), "{when}: {text} is shown twice");
-    }
-    assert_eq!(&seen, all, "{when}");
-}
 
 /// A list of `count` records, made by the binary: `record 1` to `record count`.
 fn made(dir: &Path, count: u64) -> BTreeSet<String> {
@@ -357,21 +326,4 @@ fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
     let _ = fs::remove_file(shared.join(&lock));
     as_nobody(&["touch", &lock]);
     assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");
-}
-
-#[cfg(unix)]
-#[test]
-fn a_history_keeps_from_others_what_its_list_keeps() {
-    use std::os::unix::fs::PermissionsExt;
-
-    let dir = scratch();
-    made(dir.path(), 2);
-    let list = dir.path().join(FILE);
-    fs::set_permissions(&list, fs::Permissions::from_mode(0o600)).unwrap();
-    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
-    let mode = fs::metadata(dir.path().join(HISTORY_FILE))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
 }

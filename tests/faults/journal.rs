@@ -13,44 +13,16 @@ use tempfile::TempDir;
 
 use super::harness::*;
 
-fn texts(shown: &[Value]) -> Vec<String> {
-    shown
-        .iter()
-        .map(|r| r[TEXT].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// `HISTORY` of everything, as JSON, newest first, run as is: its stderr
 /// matters to some tests.
 fn history_of_all(dir: &Path) -> Output {
     run(dir, &[HISTORY, "1000000000", "--json"])
 }
 
-/// The texts of the records `HISTORY` shows, newest first.
-fn history(dir: &Path) -> Vec<String> {
-    let out = history_of_all(dir);
-    assert_ok(&out);
-    texts(&serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap())
-}
-
-/// The texts of the records on the list, oldest first.
-fn listed(dir: &Path) -> Vec<String> {
-    texts(&records(dir))
-}
-
-/// That every record of `all` is on the list or in the history, never
-/// both, and none twice.
-fn each_once(dir: &Path, all: &[&str], when: &str) {
-    let (listed, history) = (listed(dir), history(dir));
-    let mut seen = BTreeSet::new();
-    for text in listed.iter().chain(&history) {
-        assert!(
-            seen.insert(text.clone()),
-            "{when}: {text} is shown twice: listed {listed:?}, history {history:?}"
-        );
-    }
+/// `each_once` for the texts `all`.
+fn each_of(dir: &Path, all: &[&str], when: &str) {
     let all: BTreeSet<String> = all.iter().map(|&text| text.to_owned()).collect();
-    assert_eq!(seen, all, "{when}: listed {listed:?}, history {history:?}");
+    each_once(dir, &all, when);
 }
 
 /// The history's bytes; none before it is made.
@@ -127,7 +99,7 @@ fn a_last_line_without_its_line_break_still_counts() {
         "the next writer ends the line before its own"
     );
     assert_eq!(history(dir), ["b", "a"]);
-    each_once(dir, &["a", "b", "c"], "after the second removal");
+    each_of(dir, &["a", "b", "c"], "after the second removal");
 }
 
 /// A git repository of its own in a scratch folder, set up for the list
@@ -224,7 +196,7 @@ fn a_removal_survives_a_checkout_of_a_branch_without_it() {
     repo.commit("Side work");
     repo.git(&["checkout", "-q", "-"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
-    each_once(&repo.path(), &["Buy milk", "Pay rent"], "back on main");
+    each_of(&repo.path(), &["Buy milk", "Pay rent"], "back on main");
 }
 
 #[test]
@@ -234,13 +206,13 @@ fn a_removal_survives_a_stash_while_the_list_changes() {
     repo.git(&["stash", "-q"]);
     // The list as committed: the record is back on it, so not in the history.
     assert!(history(&repo.path()).is_empty());
-    each_once(&repo.path(), &["Buy milk", "Pay rent"], "stashed");
+    each_of(&repo.path(), &["Buy milk", "Pay rent"], "stashed");
     // Work goes on while the removal is stashed, and is committed first.
     repo.todo(&create("Call mom"));
     repo.commit("Call mom");
     repo.git(&["stash", "pop", "-q"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
-    each_once(
+    each_of(
         &repo.path(),
         &["Buy milk", "Pay rent", "Call mom"],
         "popped",
@@ -256,13 +228,13 @@ fn a_removal_survives_a_reset_past_its_commit() {
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     // The list as before the removal: the record is back on it.
     assert!(history(&repo.path()).is_empty());
-    each_once(&repo.path(), &["Buy milk", "Pay rent"], "reset");
+    each_of(&repo.path(), &["Buy milk", "Pay rent"], "reset");
     // Work goes on, then the removal is picked back.
     repo.todo(&create("Call mom"));
     repo.commit("Call mom");
     repo.git(&["cherry-pick", removal.trim()]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
-    each_once(
+    each_of(
         &repo.path(),
         &["Buy milk", "Pay rent", "Call mom"],
         "picked back",
@@ -281,7 +253,7 @@ fn a_removed_record_put_back_by_hand_leaves_the_others_in_the_history() {
     put_back(dir, &a);
     appended(dir, &create("t4"));
     assert_eq!(history(dir), ["b"]);
-    each_once(dir, &["a", "b", "c", "t4"], "after the next change");
+    each_of(dir, &["a", "b", "c", "t4"], "after the next change");
 }
 
 #[test]
@@ -525,5 +497,5 @@ fn commands_only_ever_append_to_the_history() {
         appended(dir, &args);
     }
     assert_eq!(history(dir), ["b"]);
-    each_once(dir, &["a", "b", "c"], "after the changes");
+    each_of(dir, &["a", "b", "c"], "after the changes");
 }
