@@ -166,17 +166,21 @@ pub fn latest_in_effect<E: Entry>(
         .peekable();
     let mut undone = HashSet::new();
     while let Some(mut logged) = parts.next() {
-        // The other parts of a change that touched many records.
-        while let Some(more) = parts.next_if(|p| p.number == logged.number) {
-            if let (Change::Done { entries, .. }, Change::Done { entries: more, .. }) =
-                (&mut logged.change, more.change)
-            {
-                entries.extend(more);
-            }
+        // The earlier parts of a change that touched many records, newest
+        // first: put together in the order they were completed.
+        let mut earlier = Vec::new();
+        while let Some(part) = parts.next_if(|p| p.number == logged.number) {
+            earlier.push(part.change);
         }
         if let Change::Done { entries, .. } = &mut logged.change {
-            // Read newest first; kept in the order they were completed.
-            entries.reverse();
+            let mut whole = Vec::new();
+            for part in earlier.into_iter().rev() {
+                if let Change::Done { entries: more, .. } = part {
+                    whole.extend(more);
+                }
+            }
+            whole.append(entries);
+            *entries = whole;
         }
         match &logged.change {
             Change::Undid { change } => {
