@@ -116,33 +116,36 @@ pub fn is_root() -> bool {
 #[cfg(unix)]
 pub const NOBODY: u32 = 65534;
 
-/// The binary run as `NOBODY` in `dir`, when this process is root and has
-/// `setpriv` to drop its privileges; `None` otherwise.
+/// The binary run as `NOBODY` in `dir`, through `setpriv`. For the tests
+/// marked `#[ignore = "needs root"]`, which root runs with `--ignored`.
 #[cfg(unix)]
-pub fn as_nobody(dir: &Path) -> Option<Command> {
-    if !is_root() || Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: needs root, and setpriv to drop privileges");
-        return None;
-    }
+pub fn as_nobody(dir: &Path) -> Command {
+    assert!(
+        is_root() && Command::new("setpriv").arg("--version").output().is_ok(),
+        "needs root, and setpriv to act as another user: run these tests as root \
+         (cargo test --test faults -- --ignored)"
+    );
     let mut cmd = Command::new("setpriv");
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
-    Some(in_clean(cmd, dir))
+    in_clean(cmd, dir)
 }
 
 /// A device node of the test's own, `name` in `dir`, with the numbers of a
 /// system device (`c 1 3` is null, `c 1 7` is full): never the system's.
-/// False where this process may not make one (it needs root).
+/// Only root may make one: for the tests marked `#[ignore = "needs root"]`.
 #[cfg(unix)]
-pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) -> bool {
+pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) {
     let made = Command::new("mknod")
         .arg(dir.join(name))
         .args(numbers)
         .output()
         .unwrap();
-    if !made.status.success() {
-        eprintln!("skipped: cannot make a device node here (needs root)");
-    }
-    made.status.success()
+    assert!(
+        made.status.success(),
+        "needs root to make a device node: run these tests as root \
+         (cargo test --test faults -- --ignored): {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
 }
 
 /// The texts of `shown`, records as `--json` prints them.
