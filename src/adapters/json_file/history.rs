@@ -266,7 +266,13 @@ impl Iterator for Lines<'_> {
     type Item = io::Result<(u64, Vec<u8>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_line().transpose()
+        let line = self.next_line();
+        if line.is_err() {
+            // Nothing more can be read after a read that failed.
+            self.window.clear();
+            self.window_at = self.journal.start;
+        }
+        line.transpose()
     }
 }
 
@@ -528,4 +534,80 @@ pub fn completed<R: JsonRecord>(
         }
     }
     Completions { completed, skipped }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Todo;
+
+    /// The lines of a history holding `lines`, as `Lines` gives them back.
+    fn read_back(lines: &[Vec<u8>], final_break: bool) -> Vec<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.jsonl");
+        let mut bytes = header::<Todo>().into_bytes();
+        for (n, line) in lines.iter().enumerate() {
+            bytes.extend_from_slice(line);
+            if n + 1 < lines.len() || final_break {
+                bytes.push(b'\n');
+            }
+        }
+        fs::write(&path, bytes).unwrap();
+        let journal = Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap();
+        let read: Vec<(u64, Vec<u8>)> = journal.lines().map(Result::unwrap).collect();
+        // Each line begins where the file says it does.
+        let whole = fs::read(&path).unwrap();
+        for (at, line) in &read {
+            assert!(whole[*at as usize..].starts_with(line));
+        }
+        read.into_iter().rev().map(|(_, line)| line).collect()
+    }
+
+    #[test]
+    fn lines_are_read_back_whole_across_every_chunk_boundary() {
+        let chunk = CHUNK as usize;
+        let sizes = [0, 1, 2, chunk - 1, chunk, chunk + 1, 3 * chunk + 5, 7];
+        let lines: Vec<Vec<u8>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(n, &size)| vec![b'a' + n as u8; size])
+            .collect();
+        for final_break in [true, false] {
+            assert_eq!(read_back(&lines, final_break), lines);
+        }
+        assert!(read_back(&[], true).is_empty());
+    }
+
+    #[test]
+    fn a_change_number_is_read_as_leniently_as_it_can_be() {
+        assert_eq!(change_number(b"{\"change\": 12, \"undid\": 3}"), Some(12));
+        assert_eq!(change_number(b" { \"change\" :7"), Some(7));
+        assert_eq!(change_number(b"{\"change\": 5, \"compl"), Some(5));
+        assert_eq!(change_number(b"{\"undid\": 3, \"change\": 12}"), None);
+        assert_eq!(change_number(b"garbage"), None);
+    }
+
+    #[test]
+    fn an_addition_as_written_reads_as_the_parser_reads_it() {
+        let line =
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}}";
+        let fast = added_as_written(line).unwrap();
+        let Ok(Logged {
+            number,
+            change: Change::Added { id, ulid },
+        }) = parse::<Todo>(line.to_vec(), "h")
+        else {
+            panic!("not an addition")
+        };
+        assert_eq!(fast, (number, id, ulid));
+        // Anything else is left to the parser.
+        for other in [
+            &b"{\"change\": +3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}}"
+                [..],
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}} ",
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"not a ulid\"}}",
+        ] {
+            assert_eq!(added_as_written(other), None);
+        }
+    }
 }
