@@ -130,6 +130,32 @@ pub fn as_nobody(dir: &Path) -> Command {
     in_clean(cmd, dir)
 }
 
+/// A folder in `dir` that is sticky and writable by all, as /tmp is, for
+/// root's tests of what another user may leave there; `dir` is opened to all.
+#[cfg(unix)]
+pub fn shared_folder(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+
+    as_nobody(dir);
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    let shared = dir.join("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    shared
+}
+
+/// Runs the command `args` as `NOBODY` in `dir`, which must succeed.
+#[cfg(unix)]
+pub fn by_nobody(dir: &Path, args: &[&str]) {
+    let ran = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(ran.success(), "{args:?} as nobody");
+}
+
 /// A device node of the test's own, `name` in `dir`, with the numbers of a
 /// system device (`c 1 3` is null, `c 1 7` is full): never the system's.
 /// Only root may make one: for the tests marked `#[ignore = "needs root"]`.

@@ -278,35 +278,16 @@ fn a_history_whose_list_is_gone_is_not_given_to_a_new_one() {
 #[test]
 #[ignore = "needs root"]
 fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
-    use std::os::unix::fs::PermissionsExt;
-
     let dir = scratch();
-    as_nobody(dir.path());
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let shared = dir.path().join("shared");
-    fs::create_dir(&shared).unwrap();
-    // Sticky and writable by all, as /tmp is.
-    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    let shared = shared_folder(dir.path());
     write_list(&shared.join(FILE), 2);
-    let by_nobody = |args: &[&str]| {
-        let made = std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .args(args)
-            .current_dir(&shared)
-            .status()
-            .unwrap();
-        assert!(made.success());
-    };
     // Another user plants a history that completed something never on the list.
     let forged = format!(
         "{{\"version\": 1, \"history\": \"{COLLECTION}\"}}\n{{\"change\": 1, \"completed_at\": \"2026-11-22T14:40:23Z\", \"{NOUN}\": {}}}\n",
         record(99, "01M81V6XYR0000000000000099", "run evil")
     );
-    by_nobody(&[
-        "sh",
-        "-c",
-        &format!("printf '%s' '{forged}' > {HISTORY_FILE}"),
-    ]);
+    let plant = format!("printf '%s' '{forged}' > {HISTORY_FILE}");
+    by_nobody(&shared, &["sh", "-c", &plant]);
     let before = fs::read(shared.join(FILE)).unwrap();
     for args in [vec![UNDO], vec![REMOVE, "1"], create("x"), vec![HISTORY]] {
         let out = run(&shared, &args);
@@ -323,6 +304,6 @@ fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
     fs::remove_file(shared.join(HISTORY_FILE)).unwrap();
     let lock = format!(".{FILE}.lock");
     let _ = fs::remove_file(shared.join(&lock));
-    by_nobody(&["touch", &lock]);
+    by_nobody(&shared, &["touch", &lock]);
     assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");
 }
