@@ -91,3 +91,5 @@ mod links;
 #[cfg(unix)]
 #[path = "faults/owners.rs"]
 mod owners;
+#[path = "faults/sequences.rs"]
+mod sequences;

@@ -207,3 +207,82 @@ pub fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
     }
     assert_eq!(&seen, all, "{when}: listed {listed:?}, history {history:?}");
 }
+
+/// A git repository of its own in a scratch folder, with a git
+/// configuration of its own, set up for the list by `git setup`, which
+/// keeps the history and the lock out of git.
+pub struct GitRepo {
+    root: TempDir,
+}
+
+impl GitRepo {
+    pub fn new() -> Self {
+        let repo = Self { root: scratch() };
+        fs::write(repo.root.path().join("gitconfig"), "").unwrap();
+        fs::create_dir(repo.path()).unwrap();
+        repo.git(&["init", "-q"]);
+        for (key, value) in [
+            ("user.name", "Tester"),
+            ("user.email", "tester@example.com"),
+            ("commit.gpgsign", "false"),
+        ] {
+            repo.git(&["config", key, value]);
+        }
+        assert_ok(&repo.todo(&["git", "setup"]));
+        repo
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.root.path().join("repo")
+    }
+
+    /// `cmd`, run in the repository, free of the caller's and the system's
+    /// git settings.
+    fn settled(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(self.path())
+            .env("GIT_CONFIG_GLOBAL", self.root.path().join("gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.root.path())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE");
+        cmd
+    }
+
+    /// `git args` in the repository, as it ran.
+    pub fn git_output(&self, args: &[&str]) -> Output {
+        let mut git = self.settled(Command::new("git"));
+        git.args(args).output().expect("git is installed")
+    }
+
+    /// `git args` in the repository, which must succeed; its stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The binary, run in the repository.
+    pub fn my_todo(&self) -> Command {
+        self.settled(my_todo(&self.path()))
+    }
+
+    pub fn todo(&self, args: &[&str]) -> Output {
+        self.my_todo().args(args).output().unwrap()
+    }
+
+    /// Commits the list, if it changed, and only the list: the history
+    /// stays this clone's. The commit, if one was made.
+    pub fn commit(&self, message: &str) -> Option<String> {
+        if self.git(&["status", "--porcelain", "--", FILE]).is_empty() {
+            return None;
+        }
+        self.git(&["add", FILE]);
+        self.git(&["commit", "-q", "-m", message]);
+        assert!(!self.git(&["ls-files"]).contains(HISTORY_FILE));
+        Some(
+            self.git(&["rev-parse", "--short", "HEAD"])
+                .trim()
+                .to_owned(),
+        )
+    }
+}

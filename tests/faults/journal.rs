@@ -5,11 +5,10 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use tempfile::TempDir;
 
 use super::harness::*;
 
@@ -102,97 +101,25 @@ fn a_last_line_without_its_line_break_still_counts() {
     each_of(dir, &["a", "b", "c"], "after the second removal");
 }
 
-/// A git repository of its own in a scratch folder, set up for the list
-/// by `git setup`, which keeps the history out of git.
-struct Repo {
-    root: TempDir,
-}
-
-impl Repo {
-    fn new() -> Self {
-        let repo = Self { root: scratch() };
-        fs::create_dir(repo.path()).unwrap();
-        repo.git(&["init", "-q"]);
-        for (key, value) in [
-            ("user.name", "Tester"),
-            ("user.email", "tester@example.com"),
-            ("commit.gpgsign", "false"),
-        ] {
-            repo.git(&["config", key, value]);
-        }
-        let setup = repo
-            .settled(my_todo(&repo.path()))
-            .args(["git", "setup"])
-            .output()
-            .unwrap();
-        assert_ok(&setup);
-        repo
+/// A repository whose list holds "Buy milk" and "Pay rent", committed.
+fn started() -> GitRepo {
+    let repo = GitRepo::new();
+    for text in ["Buy milk", "Pay rent"] {
+        assert_ok(&repo.todo(&create(text)));
     }
-
-    fn path(&self) -> PathBuf {
-        self.root.path().join("repo")
-    }
-
-    /// `cmd` free of the caller's and the system's git settings.
-    fn settled(&self, mut cmd: Command) -> Command {
-        cmd.env("GIT_CONFIG_GLOBAL", self.root.path().join("gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.root.path())
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE");
-        cmd
-    }
-
-    /// `git args` in the repository, which must succeed; its stdout.
-    fn git(&self, args: &[&str]) -> String {
-        let mut git = self.settled(Command::new("git"));
-        let out = git
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .expect("git is installed");
-        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Commits the list, and only the list: the history stays this clone's.
-    fn commit(&self, message: &str) {
-        self.git(&["add", FILE]);
-        self.git(&["commit", "-q", "-m", message]);
-        assert!(!self.git(&["ls-files"]).contains(HISTORY_FILE));
-    }
-
-    /// Runs the binary in the repository, as git would have it run; it
-    /// must succeed.
-    fn todo(&self, args: &[&str]) {
-        let out = self
-            .settled(my_todo(&self.path()))
-            .args(args)
-            .output()
-            .unwrap();
-        assert_ok(&out);
-    }
-
-    /// A list of "Buy milk" and "Pay rent", committed.
-    fn started() -> Self {
-        let repo = Self::new();
-        for text in ["Buy milk", "Pay rent"] {
-            repo.todo(&create(text));
-        }
-        repo.commit("Start the list");
-        repo
-    }
+    repo.commit("Start the list");
+    repo
 }
 
 #[test]
 fn a_removal_survives_a_checkout_of_a_branch_without_it() {
-    let repo = Repo::started();
+    let repo = started();
     repo.git(&["branch", "side"]);
-    repo.todo(&[REMOVE, "1"]);
+    assert_ok(&repo.todo(&[REMOVE, "1"]));
     repo.commit("Buy milk");
     repo.git(&["checkout", "-q", "side"]);
     // The list of a branch that never saw the removal, changed there.
-    repo.todo(&create("side work"));
+    assert_ok(&repo.todo(&create("side work")));
     repo.commit("Side work");
     repo.git(&["checkout", "-q", "-"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
@@ -201,14 +128,14 @@ fn a_removal_survives_a_checkout_of_a_branch_without_it() {
 
 #[test]
 fn a_removal_survives_a_stash_while_the_list_changes() {
-    let repo = Repo::started();
-    repo.todo(&[REMOVE, "1"]);
+    let repo = started();
+    assert_ok(&repo.todo(&[REMOVE, "1"]));
     repo.git(&["stash", "-q"]);
     // The list as committed: the record is back on it, so not in the history.
     assert!(history(&repo.path()).is_empty());
     each_of(&repo.path(), &["Buy milk", "Pay rent"], "stashed");
     // Work goes on while the removal is stashed, and is committed first.
-    repo.todo(&create("Call mom"));
+    assert_ok(&repo.todo(&create("Call mom")));
     repo.commit("Call mom");
     repo.git(&["stash", "pop", "-q"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
@@ -221,8 +148,8 @@ fn a_removal_survives_a_stash_while_the_list_changes() {
 
 #[test]
 fn a_removal_survives_a_reset_past_its_commit() {
-    let repo = Repo::started();
-    repo.todo(&[REMOVE, "1"]);
+    let repo = started();
+    assert_ok(&repo.todo(&[REMOVE, "1"]));
     repo.commit("Buy milk");
     let removal = repo.git(&["rev-parse", "HEAD"]);
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
@@ -230,7 +157,7 @@ fn a_removal_survives_a_reset_past_its_commit() {
     assert!(history(&repo.path()).is_empty());
     each_of(&repo.path(), &["Buy milk", "Pay rent"], "reset");
     // Work goes on, then the removal is picked back.
-    repo.todo(&create("Call mom"));
+    assert_ok(&repo.todo(&create("Call mom")));
     repo.commit("Call mom");
     repo.git(&["cherry-pick", removal.trim()]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
