@@ -302,7 +302,7 @@ fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
     );
     // A planted lock is refused the same way.
     fs::remove_file(shared.join(HISTORY_FILE)).unwrap();
-    let lock = format!(".{FILE}.lock");
+    let lock = lock_name();
     let _ = fs::remove_file(shared.join(&lock));
     by_nobody(&shared, &["touch", &lock]);
     assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");

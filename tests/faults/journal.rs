@@ -305,7 +305,7 @@ fn a_long_line_of_the_history_comes_back_whole() {
 
 #[cfg(unix)]
 #[test]
-fn the_history_takes_the_lists_mode() {
+fn the_history_and_the_lock_take_the_lists_mode() {
     use std::os::unix::fs::PermissionsExt;
 
     let dir = scratch();
@@ -313,12 +313,10 @@ fn the_history_takes_the_lists_mode() {
     write_list(&dir.join(FILE), 2);
     fs::set_permissions(dir.join(FILE), fs::Permissions::from_mode(0o600)).unwrap();
     assert_ok(&run(dir, &[REMOVE, "1"]));
-    let mode = fs::metadata(dir.join(HISTORY_FILE))
-        .unwrap()
-        .permissions()
-        .mode();
-    let mode = format!("{:o}", mode & 0o777);
-    assert_eq!(mode, "600", "the history's mode");
+    for file in [HISTORY_FILE.to_owned(), lock_name()] {
+        let mode = fs::metadata(dir.join(&file)).unwrap().permissions().mode();
+        assert_eq!(format!("{:o}", mode & 0o777), "600", "{file}'s mode");
+    }
 }
 
 /// The names of the files in `dir`.

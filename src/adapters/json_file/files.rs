@@ -434,10 +434,10 @@ pub enum LockFailure {
     Io(io::Error),
 }
 
-/// Takes the exclusive lock, waiting up to `wait`. The lock is held until the
+/// Takes the exclusive lock of the list at `target`, waiting up to `wait`. The lock is held until the
 /// returned file is dropped, and the OS drops it when the process dies.
-pub fn lock(lock_path: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
-    let file = open_lock(lock_path, owner)?;
+pub fn lock(target: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
+    let file = open_lock(target, owner)?;
     // A wait too long to add to the clock is a wait without end.
     let deadline = Instant::now().checked_add(wait);
     let mut pause = Duration::from_millis(1);
@@ -458,11 +458,13 @@ pub fn lock(lock_path: &Path, wait: Duration, owner: Option<Owner>) -> Result<Fi
     }
 }
 
-/// Opens the lock file, making it if it is missing. Read access is enough to
+/// Opens the lock file of the list at `target`, making it if it is missing,
+/// with the list's mode. Read access is enough to
 /// lock, so a lock file made by another user (root, say) locks no one out.
 /// A link is never followed: a lock that leads to the list itself would be
 /// swapped away by every rename.
-fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
+fn open_lock(target: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
+    let path = &lock_path(target);
     loop {
         let opened = open_plainly(OpenOptions::new().read(true), path);
         let file = match opened {
@@ -474,6 +476,7 @@ fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
                         if let Some(owner) = owner {
                             owner.give(&file);
                         }
+                        take_mode_of(target, &file).map_err(LockFailure::Io)?;
                         return Ok(file);
                     }
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,

@@ -369,23 +369,22 @@ impl<R: JsonRecord> JsonFileStore<R> {
                 tip.map(Into::into),
             )
         };
-        let lock =
-            files::lock(&lock_path, self.lock_wait, owner).map_err(|failure| match failure {
-                LockFailure::Busy => self.error(
-                    StoreErrorKind::Busy,
-                    format!(
-                        "another my-todo is changing {}; gave up waiting after {} s",
-                        self.shown(),
-                        self.lock_wait.as_secs_f64()
-                    ),
-                    Some("try again in a moment, or wait longer with --lock-timeout".into()),
+        let lock = files::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
+            LockFailure::Busy => self.error(
+                StoreErrorKind::Busy,
+                format!(
+                    "another my-todo is changing {}; gave up waiting after {} s",
+                    self.shown(),
+                    self.lock_wait.as_secs_f64()
                 ),
-                LockFailure::NotAFile(kind) => lock_error(
-                    format!("it is {kind}, where my-todo keeps a plain file"),
-                    Some("remove it; my-todo makes a new lock file when it needs one"),
-                ),
-                LockFailure::Io(e) => lock_error(e.to_string(), None),
-            })?;
+                Some("try again in a moment, or wait longer with --lock-timeout".into()),
+            ),
+            LockFailure::NotAFile(kind) => lock_error(
+                format!("it is {kind}, where my-todo keeps a plain file"),
+                Some("remove it; my-todo makes a new lock file when it needs one"),
+            ),
+            LockFailure::Io(e) => lock_error(e.to_string(), None),
+        })?;
         files::remove_stale_temps(target);
         Ok((owner, lock))
     }
