@@ -6,7 +6,7 @@ pub mod sharing;
 use jiff::Timestamp;
 
 use crate::domain::{
-    BrokenHistory, Change, Completed, Entry, Id, ListFull, Needle, NumberTaken, Ref, Title, Todo,
+    BrokenHistory, Change, Completions, Entry, Id, ListFull, Needle, NumberTaken, Ref, Title, Todo,
     Undone, Unknown, Unreadable, undo,
 };
 use crate::ports::{Clock, Store, StoreError, UlidSource};
@@ -30,10 +30,17 @@ pub enum AppError {
 /// What `undo` did.
 #[derive(Debug)]
 pub enum Reverted {
-    /// The todo added was taken off the list; none where it had gone already.
-    Added { id: Id, todo: Option<Todo> },
+    /// The todo added was taken off the list.
+    Added { id: Id, todo: Todo },
     /// The todos completed are back, as they were.
     Done(Vec<Todo>),
+}
+
+/// What `undo` did, if anything, and the parts of the history it passed over.
+#[derive(Debug)]
+pub struct Undo {
+    pub reverted: Option<Reverted>,
+    pub skipped: Vec<BrokenHistory>,
 }
 
 pub struct App<S, C, U> {
@@ -95,25 +102,35 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         })
     }
 
-    /// Reverts the latest `add` or `done`; none when there is nothing left to undo.
-    pub fn undo(&self) -> Result<Option<Reverted>, AppError> {
+    /// Reverts the latest `add` or `done` that the list shows and that was
+    /// not undone; none when there is nothing left to undo.
+    pub fn undo(&self) -> Result<Undo, AppError> {
         self.store.update(|list, history| {
-            let Some(change) = history.take_latest()? else {
-                return Ok(None);
-            };
-            let reverted = match undo(list, change)? {
-                Undone::Added { id, entry } => Reverted::Added {
-                    id,
-                    todo: entry.map(|e| e.read()).transpose()?,
-                },
-                Undone::Done { entries } => Reverted::Done(S::Entry::read_all(&entries)?),
-            };
-            Ok(Some(reverted))
+            let mut reverted = None;
+            if let Some(latest) = history.latest_in_effect(list)? {
+                reverted = match undo(list, latest.change)? {
+                    Some(Undone::Added { id, entry }) => Some(Reverted::Added {
+                        id,
+                        todo: entry.read()?,
+                    }),
+                    Some(Undone::Done { entries }) => {
+                        Some(Reverted::Done(S::Entry::read_all(&entries)?))
+                    }
+                    None => None,
+                };
+                history.record(Change::Undid {
+                    change: latest.number,
+                });
+            }
+            Ok(Undo {
+                reverted,
+                skipped: history.skipped().to_vec(),
+            })
         })
     }
 
-    /// The `count` todos completed last, newest first.
-    pub fn history(&self, count: usize) -> Result<Vec<Completed<Todo>>, AppError> {
+    /// The `count` todos completed last that are not on the list, newest first.
+    pub fn history(&self, count: usize) -> Result<Completions<Todo>, AppError> {
         Ok(self.store.completed(count)?)
     }
 

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use crate::domain::{
-    Completed, Entry, Fields, History, Id, List, Merged, Record, Side, Unreadable, Version,
+    Completions, Entry, Fields, History, Id, List, Merged, Record, Side, Unreadable, Version,
 };
 
 /// Why a store could not do its work. The message names the place and the cause.
@@ -39,19 +39,22 @@ pub trait Store<R: Record> {
     fn read<T>(&self, f: impl FnOnce(&List<Self::Entry>) -> T) -> Result<T, StoreError>;
 
     /// Runs `f` on the latest list and its history while no other `update`
-    /// can run, then persists both as `f` left them: the history first, so
-    /// that no change reaches the list without being in the history. If `f`
-    /// fails, nothing is persisted. If persisting fails, the stored list
-    /// MUST be the one `f` was given. A store may run `f` again, on the list
-    /// read afresh, before it persists anything: only the last run counts.
+    /// can run, then persists both as `f` left them. What `f` records
+    /// reaches the history before the list, except that an undo is
+    /// recorded after the list shows it: so a record is never out of both.
+    /// Nothing is ever taken out of the history. If `f` fails, nothing is
+    /// persisted. If persisting fails, the stored list MUST be the one `f`
+    /// was given. A store may run `f` again, on the list read afresh,
+    /// before it persists anything: only the last run counts. A run that
+    /// changes nothing creates nothing.
     fn update<T, E: From<StoreError>>(
         &self,
-        f: impl FnMut(&mut List<Self::Entry>, &mut History<Self::Entry>) -> Result<T, E>,
+        f: impl FnMut(&mut List<Self::Entry>, &mut History<'_, Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
 
-    /// The `count` records completed last, newest first. MUST NOT wait
-    /// for writers, and MUST NOT show a record that is on the list.
-    fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError>;
+    /// The `count` records completed last that the list does not hold,
+    /// newest first, each once. MUST NOT wait for writers.
+    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError>;
 
     /// Why the history cannot be used, if it cannot: what a command that
     /// does not need it tells the person before it goes on.

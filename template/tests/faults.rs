@@ -31,7 +31,7 @@ mod vocabulary {
     /// Reverts the latest change: `UNDO`.
     pub const UNDO: &str = "undo";
     /// Where the history of `FILE` is kept.
-    pub const HISTORY_FILE: &str = "todo.history.jsonl";
+    pub const HISTORY_FILE: &str = "todo.json.history.jsonl";
     /// The field of a record's JSON that holds the text it was created with.
     pub const TEXT: &str = "title";
 
@@ -83,9 +83,13 @@ mod git;
 mod history;
 #[path = "faults/input.rs"]
 mod input;
+#[path = "faults/journal.rs"]
+mod journal;
 #[cfg(unix)]
 #[path = "faults/links.rs"]
 mod links;
 #[cfg(unix)]
 #[path = "faults/owners.rs"]
 mod owners;
+#[path = "faults/sequences.rs"]
+mod sequences;

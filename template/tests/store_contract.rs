@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
+use jiff::Timestamp;
 use {{crate_name}}::adapters::json_file::JsonFileStore;
 use {{crate_name}}::adapters::memory::MemoryStore;
-use {{crate_name}}::domain::{Entry, Id, List, Record, Ref};
+use {{crate_name}}::domain::{Change, Entry, Id, List, Record, Ref, Undone, undo};
 use {{crate_name}}::ports::{Store, StoreError};
 use tempfile::TempDir;
 use vocabulary::Item;
@@ -138,6 +139,110 @@ fn removed_records_are_gone_and_ids_never_reused(store: impl Store<Item>) {
     assert_eq!(add_ok(&store, "three"), Id(3));
 }
 
+/// Adds a record holding `text`, as a command does: recorded in the history.
+fn add_recorded(store: &impl Store<Item>, text: &str) -> Id {
+    store
+        .update(|list, history| {
+            let added = list.add(|id| vocabulary::record(id, text)).unwrap();
+            history.record(Change::Added {
+                id: Record::id(&added),
+                ulid: Record::ulid(&added),
+            });
+            Ok::<_, StoreError>(Record::id(&added))
+        })
+        .unwrap()
+}
+
+/// Completes the records `ids`, as `done` does.
+fn complete(store: &impl Store<Item>, ids: &[Id]) {
+    let at = Timestamp::from_second(1_700_000_100).unwrap();
+    store
+        .update(|list, history| {
+            let refs: Vec<Ref> = ids.iter().copied().map(Ref::Id).collect();
+            let entries = list.remove(&refs).map_err(|_| Refused::Rule)?;
+            history.record(Change::Done { at, entries });
+            Ok::<_, Refused>(())
+        })
+        .unwrap();
+}
+
+/// Undoes the latest change, as `undo` does: the numbers of the records
+/// it took off or put back, none when there was nothing to undo.
+fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
+    store
+        .update(|list, history| {
+            let latest = history.latest_in_effect(list).map_err(|_| Refused::Rule)?;
+            let Some(latest) = latest else {
+                return Ok(None);
+            };
+            let undone = undo(list, latest.change).map_err(|_| Refused::Rule)?;
+            history.record(Change::Undid {
+                change: latest.number,
+            });
+            Ok::<_, Refused>(undone.map(|undone| match undone {
+                Undone::Added { id, .. } => vec![id],
+                Undone::Done { entries } => entries.iter().map(Entry::id).collect(),
+            }))
+        })
+        .unwrap()
+}
+
+/// The texts of what the history shows, newest first.
+fn completed(store: &impl Store<Item>) -> Vec<String> {
+    let shown = store.completed(usize::MAX).unwrap();
+    assert!(shown.skipped.is_empty(), "{:?}", shown.skipped);
+    shown
+        .completed
+        .iter()
+        .map(|c| vocabulary::text(&c.record).to_owned())
+        .collect()
+}
+
+fn completed_records_are_shown_newest_first_and_undone_put_back(store: impl Store<Item>) {
+    for text in ["one", "two", "three"] {
+        add_recorded(&store, text);
+    }
+    let before = snapshot(&store);
+    complete(&store, &[Id(3), Id(1)]);
+    complete(&store, &[Id(2)]);
+    assert_eq!(completed(&store), ["two", "three", "one"]);
+    assert_eq!(undo_latest(&store), Some(vec![Id(2)]));
+    assert_eq!(undo_latest(&store), Some(vec![Id(1), Id(3)]));
+    assert!(completed(&store).is_empty(), "on the list again");
+    assert_eq!(snapshot(&store), before, "exactly as before");
+}
+
+fn undo_walks_back_past_what_it_undid(store: impl Store<Item>) {
+    add_recorded(&store, "one");
+    add_recorded(&store, "two");
+    complete(&store, &[Id(2)]);
+    assert_eq!(undo_latest(&store), Some(vec![Id(2)]));
+    assert_eq!(undo_latest(&store), Some(vec![Id(2)]), "the add of two");
+    assert_eq!(undo_latest(&store), Some(vec![Id(1)]));
+    assert_eq!(undo_latest(&store), None);
+    assert_eq!(snapshot(&store), (Id(3), Vec::new()));
+    assert!(completed(&store).is_empty(), "its completion was undone");
+}
+
+fn a_change_the_list_no_longer_shows_is_not_undone(store: impl Store<Item>) {
+    add_recorded(&store, "one");
+    add_recorded(&store, "two");
+    complete(&store, &[Id(1)]);
+    // The completed record is back on the list, whatever put it there.
+    store
+        .update(|list, _| {
+            list.restore(vec![vocabulary::record(Id(1), "one").into()]);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert!(completed(&store).is_empty());
+    assert_eq!(
+        undo_latest(&store),
+        Some(vec![Id(2)]),
+        "the add of two, not the done"
+    );
+}
+
 macro_rules! contract {
     ($adapter:ident) => {
         mod $adapter {
@@ -160,6 +265,20 @@ macro_rules! contract {
             #[test]
             fn removed_records_are_gone_and_ids_never_reused() {
                 super::removed_records_are_gone_and_ids_never_reused(super::$adapter().store);
+            }
+            #[test]
+            fn completed_records_are_shown_newest_first_and_undone_put_back() {
+                super::completed_records_are_shown_newest_first_and_undone_put_back(
+                    super::$adapter().store,
+                );
+            }
+            #[test]
+            fn undo_walks_back_past_what_it_undid() {
+                super::undo_walks_back_past_what_it_undid(super::$adapter().store);
+            }
+            #[test]
+            fn a_change_the_list_no_longer_shows_is_not_undone() {
+                super::a_change_the_list_no_longer_shows_is_not_undone(super::$adapter().store);
             }
         }
     };

@@ -3,13 +3,13 @@
 
 use std::cell::RefCell;
 
-use crate::domain::{Change, Completed, History, List, Record};
+use crate::domain::{Change, Completions, History, Journal, List, Logged, Record, completed};
 use crate::ports::{Store, StoreError};
 
 #[derive(Debug)]
 pub struct MemoryStore<R> {
     list: RefCell<List<R>>,
-    /// Every change, oldest first.
+    /// Every change, oldest first, numbered from 1.
     history: RefCell<Vec<Change<R>>>,
 }
 
@@ -22,6 +22,16 @@ impl<R> Default for MemoryStore<R> {
     }
 }
 
+/// `changes`, newest first, with their numbers.
+fn journal<R: Record>(changes: &[Change<R>]) -> Journal<'_, R> {
+    Box::new(changes.iter().enumerate().rev().map(|(n, change)| {
+        Ok(Logged {
+            number: n as u64 + 1,
+            change: change.clone(),
+        })
+    }))
+}
+
 impl<R: Record> Store<R> for MemoryStore<R> {
     type Entry = R;
 
@@ -31,38 +41,22 @@ impl<R: Record> Store<R> for MemoryStore<R> {
 
     fn update<T, E: From<StoreError>>(
         &self,
-        mut f: impl FnMut(&mut List<R>, &mut History<R>) -> Result<T, E>,
+        mut f: impl FnMut(&mut List<R>, &mut History<'_, R>) -> Result<T, E>,
     ) -> Result<T, E> {
         // Work on a copy so that a failing `f` leaves no trace.
         let mut draft = self.list.borrow().clone();
-        let mut changes = self.history.borrow_mut();
-        let latest = changes.last().cloned();
-        let mut history = History::new(Ok(latest));
+        let changes = self.history.borrow().clone();
+        let mut history = History::new(Ok(journal(&changes)));
         let out = f(&mut draft, &mut history)?;
-        if history.took_latest() {
-            changes.pop();
-        }
-        changes.extend(history.recorded().iter().cloned());
+        let recorded = history.recorded().to_vec();
+        self.history.borrow_mut().extend(recorded);
         *self.list.borrow_mut() = draft;
         Ok(out)
     }
 
-    fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError> {
-        let mut found = Vec::new();
-        for change in self.history.borrow().iter().rev() {
-            if let Change::Done { at, entries } = change {
-                let newest_first = entries.iter().rev();
-                found.extend(newest_first.map(|record| Completed {
-                    record: record.clone(),
-                    at: *at,
-                }));
-            }
-            if found.len() >= count {
-                break;
-            }
-        }
-        found.truncate(count);
-        Ok(found)
+    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
+        let changes = self.history.borrow();
+        Ok(completed(journal(&changes), &self.list.borrow(), count))
     }
 
     fn history_problem(&self) -> Option<String> {

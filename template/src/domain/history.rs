@@ -1,12 +1,18 @@
-//! What a list remembers of its past: each change its commands made, the
-//! latest last, so that the latest can be undone; and so every record that
-//! was completed, kept whole, with when.
+//! What a list remembers of its past: a journal of the changes its commands
+//! made, numbered, the latest last. It is only ever added to, so nothing
+//! completed can be lost from it; what it means is read against the list:
 //!
-//! A store writes a change to the history before it writes the list, so
-//! the history's latest changes may not have reached the list (a crash
-//! between the two writes, or a clone that completed the record since):
-//! `Change::applied` says whether one did. One that did not is as if it was
-//! never made: it is neither shown nor undone.
+//! - a record completed is shown as completed while the list does not hold
+//!   it and its change was not undone, once, at its latest completion;
+//! - `undo` takes back the latest change not undone whose effect the list
+//!   shows (the record added is on it; some record completed is not), and
+//!   records that it did.
+//!
+//! So a change the list does not show (a crash between the two writes, a
+//! checkout of an older list, a hand edit) is not in effect, and counts
+//! again when the list shows it again: nothing is cut because of the list.
+
+use std::collections::HashSet;
 
 use jiff::Timestamp;
 use ulid::Ulid;
@@ -20,21 +26,22 @@ pub enum Change<E> {
     Added { id: Id, ulid: Ulid },
     /// Records were completed at `at`, and removed: each kept whole.
     Done { at: Timestamp, entries: Vec<E> },
+    /// The change numbered `change` was undone.
+    Undid { change: u64 },
 }
 
-impl<E: Entry> Change<E> {
-    /// Whether `list` shows this change: the record added is on it, or
-    /// none of those completed are.
-    pub fn applied(&self, list: &List<E>) -> bool {
-        match self {
-            Self::Added { ulid, .. } => list.holds_any(&[*ulid]),
-            Self::Done { entries, .. } => {
-                let ulids: Vec<Ulid> = entries.iter().map(Entry::ulid).collect();
-                !list.holds_any(&ulids)
-            }
-        }
-    }
+/// A change as the history holds it, with its number. A store may hand a
+/// change that touched many records in parts, one after another, each
+/// with the change's number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged<E> {
+    pub number: u64,
+    pub change: Change<E>,
 }
+
+/// The history's changes, newest first, as a store reads them: a part that
+/// cannot be read is an error, and the reading goes on past it.
+pub type Journal<'a, E> = Box<dyn Iterator<Item = Result<Logged<E>, BrokenHistory>> + 'a>;
 
 /// A record completed, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,48 +50,186 @@ pub struct Completed<R> {
     pub at: Timestamp,
 }
 
+/// What the history shows: the records completed, newest first, and the
+/// parts of it that could not be read and were passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completions<R> {
+    pub completed: Vec<Completed<R>>,
+    pub skipped: Vec<BrokenHistory>,
+}
+
 /// A history that cannot be read or written: the message says where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct BrokenHistory(pub String);
 
-/// The history as one command sees it: its latest change, and what the
-/// command adds to it or takes from it, for the store to write with the list.
-#[derive(Debug)]
-pub struct History<E> {
-    latest: Result<Option<Change<E>>, BrokenHistory>,
-    recorded: Vec<Change<E>>,
-    took_latest: bool,
+/// Which records a list holds, asked record by record: a few are looked
+/// up one scan each, more through a set made once.
+struct Holds<'l, E> {
+    list: &'l List<E>,
+    asked: usize,
+    ulids: Option<HashSet<Ulid>>,
 }
 
-impl<E> History<E> {
-    /// A history whose latest applied change is `latest`, or that is broken.
-    pub fn new(latest: Result<Option<Change<E>>, BrokenHistory>) -> Self {
+impl<'l, E: Entry> Holds<'l, E> {
+    const SCANNED: usize = 8;
+
+    fn new(list: &'l List<E>) -> Self {
         Self {
-            latest,
+            list,
+            asked: 0,
+            ulids: None,
+        }
+    }
+
+    fn holds(&mut self, ulid: Ulid) -> bool {
+        self.asked += 1;
+        if self.ulids.is_none() && self.asked <= Self::SCANNED {
+            return self.list.holds_any(&[ulid]);
+        }
+        let list = self.list;
+        self.ulids
+            .get_or_insert_with(|| list.entries().iter().map(Entry::ulid).collect())
+            .contains(&ulid)
+    }
+}
+
+/// The `count` records completed last that `list` does not hold, newest
+/// first, each once; parts of `journal` that cannot be read are passed over.
+pub fn completed<E: Entry>(
+    journal: Journal<'_, E>,
+    list: &List<E>,
+    count: usize,
+) -> Completions<E> {
+    let mut holds = Holds::new(list);
+    let mut undone = HashSet::new();
+    let mut shown = HashSet::new();
+    let mut found = Completions {
+        completed: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for part in journal {
+        if found.completed.len() >= count {
+            break;
+        }
+        let logged = match part {
+            Ok(logged) => logged,
+            Err(e) => {
+                found.skipped.push(e);
+                continue;
+            }
+        };
+        match logged.change {
+            Change::Undid { change } => {
+                undone.insert(change);
+            }
+            Change::Done { at, entries } if !undone.contains(&logged.number) => {
+                for entry in entries.into_iter().rev() {
+                    let ulid = entry.ulid();
+                    if !holds.holds(ulid) && shown.insert(ulid) {
+                        found.completed.push(Completed { record: entry, at });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found.completed.truncate(count);
+    found
+}
+
+impl<E: Entry> Change<E> {
+    /// Whether `list` shows this change: the record added is on it, or a
+    /// record completed is not.
+    pub fn in_effect(&self, list: &List<E>) -> bool {
+        match self {
+            Self::Added { ulid, .. } => list.holds_any(&[*ulid]),
+            Self::Done { entries, .. } => {
+                let mut holds = Holds::new(list);
+                entries.iter().any(|e| !holds.holds(e.ulid()))
+            }
+            Self::Undid { .. } => false,
+        }
+    }
+}
+
+/// The latest change of `journal` that was not undone and that `list`
+/// shows, its parts put together; parts that cannot be read are passed
+/// over, into `skipped`.
+pub fn latest_in_effect<E: Entry>(
+    journal: Journal<'_, E>,
+    list: &List<E>,
+    skipped: &mut Vec<BrokenHistory>,
+) -> Option<Logged<E>> {
+    let mut parts = journal
+        .filter_map(|part| part.map_err(|e| skipped.push(e)).ok())
+        .peekable();
+    let mut undone = HashSet::new();
+    while let Some(mut logged) = parts.next() {
+        // The earlier parts of a change that touched many records, newest
+        // first: put together in the order they were completed.
+        let mut earlier = Vec::new();
+        while let Some(part) = parts.next_if(|p| p.number == logged.number) {
+            earlier.push(part.change);
+        }
+        if let Change::Done { entries, .. } = &mut logged.change {
+            let mut whole = Vec::new();
+            for part in earlier.into_iter().rev() {
+                if let Change::Done { entries: more, .. } = part {
+                    whole.extend(more);
+                }
+            }
+            whole.append(entries);
+            *entries = whole;
+        }
+        match &logged.change {
+            Change::Undid { change } => {
+                undone.insert(*change);
+            }
+            change if !undone.contains(&logged.number) && change.in_effect(list) => {
+                return Some(logged);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The history as one command sees it: its changes, and what the command
+/// adds to it, for the store to write with the list.
+pub struct History<'a, E> {
+    journal: Result<Option<Journal<'a, E>>, BrokenHistory>,
+    recorded: Vec<Change<E>>,
+    skipped: Vec<BrokenHistory>,
+}
+
+impl<'a, E: Entry> History<'a, E> {
+    /// A history holding `journal`'s changes, or that is broken.
+    pub fn new(journal: Result<Journal<'a, E>, BrokenHistory>) -> Self {
+        Self {
+            journal: journal.map(Some),
             recorded: Vec::new(),
-            took_latest: false,
+            skipped: Vec::new(),
         }
     }
 
     /// Whether the history can be written, which `done` and `undo` need.
     pub fn usable(&self) -> Result<(), BrokenHistory> {
-        self.latest.as_ref().map(drop).map_err(Clone::clone)
+        self.journal.as_ref().map(drop).map_err(Clone::clone)
     }
 
     /// Records `change`. A broken history records nothing: the list still
     /// takes additions, which cannot be undone until it is repaired.
     pub fn record(&mut self, change: Change<E>) {
-        if self.latest.is_ok() {
+        if self.journal.is_ok() {
             self.recorded.push(change);
         }
     }
 
-    /// Takes the latest change out of the history, to undo it.
-    pub fn take_latest(&mut self) -> Result<Option<Change<E>>, BrokenHistory> {
-        let latest = std::mem::replace(&mut self.latest, Ok(None))?;
-        self.took_latest = latest.is_some();
-        Ok(latest)
+    /// The latest change that was not undone and that `list` shows, to undo.
+    pub fn latest_in_effect(&mut self, list: &List<E>) -> Result<Option<Logged<E>>, BrokenHistory> {
+        let journal = self.journal.as_mut().map_err(|e| e.clone())?.take();
+        Ok(journal.and_then(|j| latest_in_effect(j, list, &mut self.skipped)))
     }
 
     /// What the command recorded, oldest first, for the store to keep.
@@ -92,19 +237,19 @@ impl<E> History<E> {
         &self.recorded
     }
 
-    /// Whether the command took the latest change out, for the store to drop.
-    pub fn took_latest(&self) -> bool {
-        self.took_latest
+    /// The parts of the history read for the command that could not be.
+    pub fn skipped(&self) -> &[BrokenHistory] {
+        &self.skipped
     }
 }
 
 /// What undoing a change did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undone<E> {
-    /// The record added was taken off the list; none where it had already
-    /// gone (completed in another clone, say).
-    Added { id: Id, entry: Option<E> },
-    /// The records completed are back on the list, as they were.
+    /// The record added was taken off the list.
+    Added { id: Id, entry: E },
+    /// The records completed that the list did not hold are back on it,
+    /// as they were.
     Done { entries: Vec<E> },
 }
 
@@ -116,29 +261,42 @@ pub struct NumberTaken {
     pub id: Id,
 }
 
-/// Undoes `change` on `list`: an addition is taken off, completed records
-/// are put back with their numbers, in creation order. The list's next
-/// number stays: numbers are never given out twice.
-pub fn undo<E: Entry>(list: &mut List<E>, change: Change<E>) -> Result<Undone<E>, NumberTaken> {
+/// Undoes `change`, which `list` shows, on `list`: an addition is taken
+/// off; completed records not on the list are put back with their numbers,
+/// in creation order. The list's next number stays: numbers are never
+/// given out twice. None for a change the list does not show.
+pub fn undo<E: Entry>(
+    list: &mut List<E>,
+    change: Change<E>,
+) -> Result<Option<Undone<E>>, NumberTaken> {
     match change {
         Change::Added { id, ulid } => {
             let entry = list
                 .remove(&[Ref::Ulid(ulid)])
                 .ok()
                 .and_then(|mut e| e.pop());
-            Ok(Undone::Added { id, entry })
+            Ok(entry.map(|entry| Undone::Added { id, entry }))
         }
         Change::Done { entries, .. } => {
-            let ids: Vec<Ref> = entries.iter().map(|e| Ref::Id(e.id())).collect();
+            let mut holds = Holds::new(list);
+            let missing: Vec<E> = entries
+                .into_iter()
+                .filter(|e| !holds.holds(e.ulid()))
+                .collect();
+            if missing.is_empty() {
+                return Ok(None);
+            }
+            let ids: Vec<Ref> = missing.iter().map(|e| Ref::Id(e.id())).collect();
             if let Some(Ref::Id(id)) = list.find_any(&ids) {
                 return Err(NumberTaken {
                     noun: E::Record::NOUN,
                     id,
                 });
             }
-            list.restore(entries.clone());
-            Ok(Undone::Done { entries })
+            list.restore(missing.clone());
+            Ok(Some(Undone::Done { entries: missing }))
         }
+        Change::Undid { .. } => Ok(None),
     }
 }
 
@@ -164,20 +322,65 @@ mod tests {
         list.entries().iter().map(|e| e.id.0).collect()
     }
 
+    /// `changes`, oldest first, numbered from 1, as a store hands them.
+    fn journal(changes: &[Change<Item>]) -> Journal<'_, Item> {
+        Box::new(changes.iter().enumerate().rev().map(|(n, change)| {
+            Ok(Logged {
+                number: n as u64 + 1,
+                change: change.clone(),
+            })
+        }))
+    }
+
+    fn shown(changes: &[Change<Item>], list: &List<Item>) -> Vec<u64> {
+        let found = completed(journal(changes), list, usize::MAX);
+        found.completed.iter().map(|c| c.record.id.0).collect()
+    }
+
+    fn done(list: &mut List<Item>, ids: &[u64]) -> Change<Item> {
+        let refs: Vec<Ref> = ids.iter().map(|&id| Ref::Id(Id(id))).collect();
+        Change::Done {
+            at: Timestamp::UNIX_EPOCH,
+            entries: list.remove(&refs).unwrap(),
+        }
+    }
+
     #[test]
     fn undoing_a_done_puts_the_records_back_where_they_were() {
         let mut list = list(&[1, 2, 3, 4]);
         let next = list.next_id();
-        let entries = list.remove(&[Ref::Id(Id(3)), Ref::Id(Id(1))]).unwrap();
-        let done = Change::Done {
-            at: Timestamp::UNIX_EPOCH,
-            entries: entries.clone(),
+        let done = done(&mut list, &[3, 1]);
+        assert!(done.in_effect(&list));
+        let Change::Done { entries, .. } = done.clone() else {
+            unreachable!()
         };
-        assert!(done.applied(&list));
-        assert_eq!(undo(&mut list, done.clone()), Ok(Undone::Done { entries }));
+        assert_eq!(
+            undo(&mut list, done.clone()),
+            Ok(Some(Undone::Done { entries }))
+        );
         assert_eq!(ids(&list), [1, 2, 3, 4]);
         assert_eq!(list.next_id(), next, "numbers are never given out twice");
-        assert!(!done.applied(&list));
+        assert!(!done.in_effect(&list));
+        assert_eq!(undo(&mut list, done), Ok(None), "nothing put back twice");
+    }
+
+    #[test]
+    fn undoing_a_done_half_undone_by_hand_puts_back_only_what_is_missing() {
+        let mut list = list(&[1, 2, 3]);
+        let done = done(&mut list, &[1, 2]);
+        let Change::Done { entries, .. } = done.clone() else {
+            unreachable!()
+        };
+        // #1 put back by hand.
+        list.restore(vec![entries[0].clone()]);
+        assert!(done.in_effect(&list));
+        assert_eq!(
+            undo(&mut list, done),
+            Ok(Some(Undone::Done {
+                entries: vec![entries[1].clone()]
+            }))
+        );
+        assert_eq!(ids(&list), [1, 2, 3]);
     }
 
     #[test]
@@ -188,40 +391,29 @@ mod tests {
             id: added.id,
             ulid: added.ulid,
         };
-        assert!(change.applied(&list));
+        assert!(change.in_effect(&list));
         let undone = undo(&mut list, change.clone()).unwrap();
         assert_eq!(
             undone,
-            Undone::Added {
+            Some(Undone::Added {
                 id: Id(2),
-                entry: Some(added)
-            }
+                entry: added
+            })
         );
         assert_eq!(ids(&list), [1]);
         assert_eq!(list.next_id(), Id(3));
-        assert!(!change.applied(&list));
-        // Already gone: nothing to take off, and no harm.
-        assert_eq!(
-            undo(&mut list, change),
-            Ok(Undone::Added {
-                id: Id(2),
-                entry: None
-            })
-        );
+        assert!(!change.in_effect(&list));
+        assert_eq!(undo(&mut list, change), Ok(None), "already gone");
     }
 
     #[test]
     fn a_record_whose_number_was_given_again_is_not_put_back() {
         let mut list = list(&[1, 2]);
-        let entries = list.remove(&[Ref::Id(Id(2))]).unwrap();
+        let done = done(&mut list, &[2]);
         // A hand edit gave #2 to another record.
         let mut other = item(Id(2));
         other.ulid = Ulid::from_parts(9, 9);
         list.restore(vec![other]);
-        let done = Change::Done {
-            at: Timestamp::UNIX_EPOCH,
-            entries,
-        };
         assert_eq!(
             undo(&mut list, done),
             Err(NumberTaken {
@@ -229,6 +421,97 @@ mod tests {
                 id: Id(2)
             })
         );
+    }
+
+    #[test]
+    fn the_history_shows_what_the_list_does_not_hold_once_and_not_what_was_undone() {
+        let mut list = list(&[1, 2, 3]);
+        let first = done(&mut list, &[1, 2]);
+        let mut changes = vec![first.clone()];
+        assert_eq!(shown(&changes, &list), [2, 1]);
+        // A checkout of the list from before the done: nothing is shown,
+        // and nothing is lost.
+        let mut before = list.clone();
+        undo(&mut before, first.clone()).unwrap();
+        assert!(shown(&changes, &before).is_empty());
+        assert!(!first.in_effect(&before));
+        // Completed again after being put back: shown once, as last completed.
+        changes.push(Change::Undid { change: 1 });
+        undo(&mut list, first).unwrap();
+        assert!(shown(&changes, &list).is_empty(), "undone");
+        changes.push(done(&mut list, &[2]));
+        assert_eq!(shown(&changes, &list), [2]);
+        let found = completed(journal(&changes), &list, 1);
+        assert_eq!(found.completed.len(), 1);
+    }
+
+    #[test]
+    fn undo_walks_back_past_what_was_undone_and_what_the_list_does_not_show() {
+        let mut list = list(&[]);
+        let mut changes = Vec::new();
+        for _ in 0..3 {
+            let added = list.add(item).unwrap();
+            changes.push(Change::Added {
+                id: added.id,
+                ulid: added.ulid,
+            });
+        }
+        changes.push(done(&mut list, &[1, 3]));
+        let mut undone = Vec::new();
+        let mut skipped = Vec::new();
+        while let Some(latest) = latest_in_effect(journal(&changes), &list, &mut skipped) {
+            undo(&mut list, latest.change.clone()).unwrap().unwrap();
+            undone.push(latest.number);
+            changes.push(Change::Undid {
+                change: latest.number,
+            });
+        }
+        // The done, then each add, newest first: undoing the add of #3 does
+        // not bring back the done that had completed it.
+        assert_eq!(undone, [4, 3, 2, 1]);
+        assert!(list.entries().is_empty());
+        assert!(skipped.is_empty());
+        assert!(shown(&changes, &list).is_empty());
+    }
+
+    #[test]
+    fn parts_that_cannot_be_read_are_passed_over_and_reported() {
+        let mut list = list(&[1, 2]);
+        let done = done(&mut list, &[1]);
+        let parts: Vec<Result<Logged<Item>, BrokenHistory>> = vec![
+            Err(BrokenHistory("line 3".into())),
+            Ok(Logged {
+                number: 1,
+                change: done,
+            }),
+        ];
+        let found = completed(Box::new(parts.clone().into_iter()), &list, 5);
+        assert_eq!(found.completed.len(), 1);
+        assert_eq!(found.skipped, [BrokenHistory("line 3".into())]);
+        let mut skipped = Vec::new();
+        let latest = latest_in_effect(Box::new(parts.into_iter()), &list, &mut skipped);
+        assert_eq!(latest.map(|l| l.number), Some(1));
+        assert_eq!(skipped.len(), 1);
+    }
+
+    #[test]
+    fn a_change_in_parts_is_undone_whole() {
+        let mut list = list(&[1, 2, 3]);
+        let Change::Done { at, entries } = done(&mut list, &[1, 2, 3]) else {
+            unreachable!()
+        };
+        // One part per record, newest first, as a store reads lines from the end.
+        let parts = entries.iter().rev().map(|e| {
+            Ok(Logged {
+                number: 7,
+                change: Change::Done {
+                    at,
+                    entries: vec![e.clone()],
+                },
+            })
+        });
+        let latest = latest_in_effect(Box::new(parts), &list, &mut Vec::new()).unwrap();
+        assert_eq!(latest.change, Change::Done { at, entries });
     }
 
     #[test]
@@ -240,7 +523,6 @@ mod tests {
         });
         assert!(history.recorded().is_empty());
         assert!(history.usable().is_err());
-        assert!(history.take_latest().is_err());
-        assert!(!history.took_latest());
+        assert!(history.latest_in_effect(&List::default()).is_err());
     }
 }

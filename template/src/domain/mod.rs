@@ -12,7 +12,10 @@ mod search;
 mod title;
 mod todo;
 
-pub use history::{BrokenHistory, Change, Completed, History, NumberTaken, Undone, undo};
+pub use history::{
+    BrokenHistory, Change, Completed, Completions, History, Journal, Logged, NumberTaken, Undone,
+    completed, latest_in_effect, undo,
+};
 pub use list::{InvalidList, List, ListFull, Unknown};
 pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};

@@ -1,5 +1,6 @@
 //! Running the real binary on lists in scratch folders.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -115,31 +116,173 @@ pub fn is_root() -> bool {
 #[cfg(unix)]
 pub const NOBODY: u32 = 65534;
 
-/// The binary run as `NOBODY` in `dir`, when this process is root and has
-/// `setpriv` to drop its privileges; `None` otherwise.
+/// The binary run as `NOBODY` in `dir`, through `setpriv`. For the tests
+/// marked `#[ignore = "needs root"]`, which root runs with `--ignored`.
 #[cfg(unix)]
-pub fn as_nobody(dir: &Path) -> Option<Command> {
-    if !is_root() || Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: needs root, and setpriv to drop privileges");
-        return None;
-    }
+pub fn as_nobody(dir: &Path) -> Command {
+    assert!(
+        is_root() && Command::new("setpriv").arg("--version").output().is_ok(),
+        "needs root, and setpriv to act as another user: run these tests as root \
+         (cargo test --test faults -- --ignored)"
+    );
     let mut cmd = Command::new("setpriv");
     cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
-    Some(in_clean(cmd, dir))
+    in_clean(cmd, dir)
+}
+
+/// A folder in `dir` that is sticky and writable by all, as /tmp is, for
+/// root's tests of what another user may leave there; `dir` is opened to all.
+#[cfg(unix)]
+pub fn shared_folder(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+
+    as_nobody(dir);
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    let shared = dir.join("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    shared
+}
+
+/// Runs the command `args` as `NOBODY` in `dir`, which must succeed.
+#[cfg(unix)]
+pub fn by_nobody(dir: &Path, args: &[&str]) {
+    let ran = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(ran.success(), "{args:?} as nobody");
 }
 
 /// A device node of the test's own, `name` in `dir`, with the numbers of a
 /// system device (`c 1 3` is null, `c 1 7` is full): never the system's.
-/// False where this process may not make one (it needs root).
+/// Only root may make one: for the tests marked `#[ignore = "needs root"]`.
 #[cfg(unix)]
-pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) -> bool {
+pub fn private_device(dir: &Path, name: &str, numbers: [&str; 3]) {
     let made = Command::new("mknod")
         .arg(dir.join(name))
         .args(numbers)
         .output()
         .unwrap();
-    if !made.status.success() {
-        eprintln!("skipped: cannot make a device node here (needs root)");
+    assert!(
+        made.status.success(),
+        "needs root to make a device node: run these tests as root \
+         (cargo test --test faults -- --ignored): {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// The texts of `shown`, records as `--json` prints them.
+pub fn texts(shown: &[Value]) -> Vec<String> {
+    shown
+        .iter()
+        .map(|r| r[TEXT].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The texts of the records `HISTORY` shows in `dir`, newest first.
+pub fn history(dir: &Path) -> Vec<String> {
+    let out = run(dir, &[HISTORY, "1000000000", "--json"]);
+    assert_ok(&out);
+    texts(&serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap())
+}
+
+/// The texts of the records on the list in `dir`, oldest first.
+pub fn listed(dir: &Path) -> Vec<String> {
+    texts(&records(dir))
+}
+
+/// That every record of `all` is on the list in `dir` or in its history,
+/// never both, and none twice.
+pub fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
+    let (listed, history) = (listed(dir), history(dir));
+    let mut seen = BTreeSet::new();
+    for text in listed.iter().chain(&history) {
+        assert!(
+            seen.insert(text.clone()),
+            "{when}: {text} is shown twice: listed {listed:?}, history {history:?}"
+        );
     }
-    made.status.success()
+    assert_eq!(&seen, all, "{when}: listed {listed:?}, history {history:?}");
+}
+
+/// A git repository of its own in a scratch folder, with a git
+/// configuration of its own, set up for the list by `git setup`, which
+/// keeps the history and the lock out of git.
+pub struct GitRepo {
+    root: TempDir,
+}
+
+impl GitRepo {
+    pub fn new() -> Self {
+        let repo = Self { root: scratch() };
+        fs::write(repo.root.path().join("gitconfig"), "").unwrap();
+        fs::create_dir(repo.path()).unwrap();
+        repo.git(&["init", "-q"]);
+        for (key, value) in [
+            ("user.name", "Tester"),
+            ("user.email", "tester@example.com"),
+            ("commit.gpgsign", "false"),
+        ] {
+            repo.git(&["config", key, value]);
+        }
+        assert_ok(&repo.todo(&["git", "setup"]));
+        repo
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.root.path().join("repo")
+    }
+
+    /// `cmd`, run in the repository, free of the caller's and the system's
+    /// git settings.
+    fn settled(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(self.path())
+            .env("GIT_CONFIG_GLOBAL", self.root.path().join("gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.root.path())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE");
+        cmd
+    }
+
+    /// `git args` in the repository, as it ran.
+    pub fn git_output(&self, args: &[&str]) -> Output {
+        let mut git = self.settled(Command::new("git"));
+        git.args(args).output().expect("git is installed")
+    }
+
+    /// `git args` in the repository, which must succeed; its stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The binary, run in the repository.
+    pub fn {{crate_name}}(&self) -> Command {
+        self.settled({{crate_name}}(&self.path()))
+    }
+
+    pub fn todo(&self, args: &[&str]) -> Output {
+        self.{{crate_name}}().args(args).output().unwrap()
+    }
+
+    /// Commits the list, if it changed, and only the list: the history
+    /// stays this clone's. The commit, if one was made.
+    pub fn commit(&self, message: &str) -> Option<String> {
+        if self.git(&["status", "--porcelain", "--", FILE]).is_empty() {
+            return None;
+        }
+        self.git(&["add", FILE]);
+        self.git(&["commit", "-q", "-m", message]);
+        assert!(!self.git(&["ls-files"]).contains(HISTORY_FILE));
+        Some(
+            self.git(&["rev-parse", "--short", "HEAD"])
+                .trim()
+                .to_owned(),
+        )
+    }
 }

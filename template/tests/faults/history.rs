@@ -7,38 +7,7 @@ use std::path::Path;
 use std::thread;
 use std::time::Instant;
 
-use serde_json::Value;
-
 use super::harness::*;
-
-/// The texts of the records `history` shows, and whether any is shown twice.
-fn history(dir: &Path) -> Vec<String> {
-    let out = run(dir, &[HISTORY, "1000000000", "--json"]);
-    assert_ok(&out);
-    let shown: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    shown
-        .iter()
-        .map(|r| r[TEXT].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn listed(dir: &Path) -> Vec<String> {
-    records(dir)
-        .iter()
-        .map(|r| r[TEXT].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// That every record of `all` is on the list or in the history, never
-/// both, and none twice.
-fn each_once(dir: &Path, all: &BTreeSet<String>, when: &str) {
-    let (listed, history) = (listed(dir), history(dir));
-    let mut seen = BTreeSet::new();
-    for text in listed.iter().chain(&history) {
-        assert!(seen.insert(text.clone()), "{when}: {text} is shown twice");
-    }
-    assert_eq!(&seen, all, "{when}");
-}
 
 /// A list of `count` records, made by the binary: `record 1` to `record count`.
 fn made(dir: &Path, count: u64) -> BTreeSet<String> {
@@ -164,18 +133,33 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
         }
         assert_eq!(fs::read(&kept).unwrap(), broken, "never written over");
     }
-    // A broken line is named by its number, counted from the top.
+    // A broken line is passed over, named by its number counted from the
+    // top, and kept: the lines around it still count.
     fs::remove_file(&kept).unwrap();
     assert_ok(&run(dir.path(), &[REMOVE, "1"]));
-    assert_ok(&run(dir.path(), &[REMOVE, "2"]));
     let mut broken = fs::read(&kept).unwrap();
     broken.extend_from_slice(b"{\"change\": 9}\n");
     fs::write(&kept, &broken).unwrap();
-    assert_fails(
-        &run(dir.path(), &[UNDO]),
-        65,
-        "line 4 has no time it was completed",
-    );
+    assert_ok(&run(dir.path(), &[REMOVE, "2"]));
+    let warned = |out: &std::process::Output| {
+        assert_ok(out);
+        assert!(
+            stderr(out).contains("line 3 has no time it was completed"),
+            "{}",
+            stderr(out)
+        );
+    };
+    let shown = run(dir.path(), &[HISTORY]);
+    warned(&shown);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("record 1"));
+    for _ in 0..2 {
+        warned(&run(dir.path(), &[UNDO]));
+    }
+    let listed = listed(dir.path());
+    for text in ["record 1", "record 2"] {
+        assert!(listed.contains(&text.to_owned()), "{text} put back");
+    }
+    assert!(fs::read(&kept).unwrap().starts_with(&broken), "kept");
 }
 
 #[cfg(unix)]
@@ -190,11 +174,11 @@ fn a_history_that_is_not_a_file_is_never_opened_for_writing() {
         .unwrap();
     assert!(made_fifo.success());
     let out = run(dir.path(), &[REMOVE, "1"]);
-    assert_fails(&out, 65, "FIFO");
+    assert_fails(&out, 74, "FIFO");
     assert_eq!(listed(dir.path()).len(), 2);
     fs::remove_file(&kept).unwrap();
     std::os::unix::fs::symlink(dir.path().join("elsewhere"), &kept).unwrap();
-    assert_fails(&run(dir.path(), &[REMOVE, "1"]), 65, "link");
+    assert_fails(&run(dir.path(), &[REMOVE, "1"]), 74, "link");
     assert!(!dir.path().join("elsewhere").exists());
 }
 
@@ -230,4 +214,96 @@ fn undo_walks_back_through_every_change_and_numbers_stay_used() {
         run(dir.path(), &create("after")).stdout,
         created(106, "after").into_bytes()
     );
+}
+
+#[test]
+fn each_list_keeps_a_history_of_its_own() {
+    let dir = scratch();
+    made(dir.path(), 2);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    // Lists whose names share a stem, or that lack an extension.
+    let stem = FILE.split('.').next().unwrap();
+    for other in [format!("{stem}.txt"), stem.to_owned()] {
+        let file = ["--file", other.as_str()];
+        assert_ok(&run(dir.path(), &and(create("other"), &file)));
+        let shown = run(dir.path(), &and(vec![HISTORY, "--json"], &file));
+        assert_ok(&shown);
+        assert_eq!(String::from_utf8_lossy(&shown.stdout).trim(), "[]");
+        assert!(
+            String::from_utf8_lossy(&run(dir.path(), &and(vec![UNDO], &file)).stdout)
+                .contains("other")
+        );
+        assert!(records_of(dir.path(), &other).is_empty());
+    }
+    assert_eq!(history(dir.path()), ["record 1"], "untouched by the others");
+}
+
+#[test]
+fn a_history_whose_list_is_gone_is_not_given_to_a_new_one() {
+    let dir = scratch();
+    let all = made(dir.path(), 2);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    let aside = dir.path().join(format!("{FILE}.broken"));
+    // As the tip for a broken list said before lists and histories were bound.
+    fs::rename(&list, &aside).unwrap();
+    let before = fs::read(&kept).unwrap();
+    for args in [create("new"), vec![UNDO]] {
+        let out = run(dir.path(), &args);
+        assert_fails(&out, 65, "belongs to the list that was");
+        assert!(stderr(&out).contains("mv "), "{}", stderr(&out));
+    }
+    assert!(!list.exists(), "no new list");
+    assert_eq!(fs::read(&kept).unwrap(), before);
+    // Moved aside with it, the history stays that list's.
+    let aside_name = format!("{FILE}.broken");
+    fs::rename(
+        &kept,
+        dir.path().join(format!("{aside_name}.history.jsonl")),
+    )
+    .unwrap();
+    assert_ok(&run(dir.path(), &create("new")));
+    let shown = run(dir.path(), &[HISTORY, "--json", "--file", &aside_name]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("record 1"));
+    fs::rename(&aside, &list).unwrap();
+    fs::rename(
+        dir.path().join(format!("{aside_name}.history.jsonl")),
+        &kept,
+    )
+    .unwrap();
+    each_once(dir.path(), &all, "with the list and its history back");
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root"]
+fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
+    let dir = scratch();
+    let shared = shared_folder(dir.path());
+    write_list(&shared.join(FILE), 2);
+    // Another user plants a history that completed something never on the list.
+    let forged = format!(
+        "{% raw %}{{\"version\": 1, \"history\": \"{COLLECTION}\"}}{% endraw %}\n{% raw %}{{\"change\": 1, \"completed_at\": \"2026-11-22T14:40:23Z\", \"{NOUN}\": {}}{% endraw %}}\n",
+        record(99, "01M81V6XYR0000000000000099", "run evil")
+    );
+    let plant = format!("printf '%s' '{forged}' > {HISTORY_FILE}");
+    by_nobody(&shared, &["sh", "-c", &plant]);
+    let before = fs::read(shared.join(FILE)).unwrap();
+    for args in [vec![UNDO], vec![REMOVE, "1"], create("x"), vec![HISTORY]] {
+        let out = run(&shared, &args);
+        assert_fails(&out, 74, "belongs to another user (uid 65534)");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("evil"));
+    }
+    assert_eq!(fs::read(shared.join(FILE)).unwrap(), before);
+    let forged_kept = fs::read(shared.join(HISTORY_FILE)).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&forged_kept).contains("record 1"),
+        "nothing of root's written there"
+    );
+    // A planted lock is refused the same way.
+    fs::remove_file(shared.join(HISTORY_FILE)).unwrap();
+    let lock = lock_name();
+    let _ = fs::remove_file(shared.join(&lock));
+    by_nobody(&shared, &["touch", &lock]);
+    assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");
 }

@@ -49,11 +49,10 @@ fn an_existing_file_keeps_its_permissions() {
 }
 
 #[test]
+#[ignore = "needs root"]
 fn a_list_changed_by_root_stays_its_owners() {
     let dir = scratch();
-    if as_nobody(dir.path()).is_none() {
-        return;
-    }
+    as_nobody(dir.path());
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let home = dir.path().join("home");
     let lock = lock_name();
@@ -76,7 +75,6 @@ fn a_list_changed_by_root_stays_its_owners() {
     fs::set_permissions(home.join(&lock), fs::Permissions::from_mode(0o644)).unwrap();
     // And the owner goes on using the list.
     let by_owner = as_nobody(&home)
-        .unwrap()
         .args(create("by the owner"))
         .output()
         .unwrap();

@@ -129,7 +129,7 @@ pub enum Command {
     #[command(
         long_about = "Show the most recently completed todos, newest first.\n\n\
             `done` keeps every todo it completes, whole, with when, in a history beside the \
-            list (todo.history.jsonl beside todo.json).",
+            list (todo.json.history.jsonl beside todo.json).",
         after_help = "Examples:\n  \
             $ {{project-name}} history\n  \
             $ {{project-name}} history 3 --json"

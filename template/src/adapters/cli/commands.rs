@@ -9,7 +9,7 @@ use super::args::{self, Cli, Command, Named};
 use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
 use crate::app::sharing::Sharing;
 use crate::app::{App, AppError, Reverted};
-use crate::domain::{Ref, Todo};
+use crate::domain::{BrokenHistory, Ref, Todo};
 use crate::ports::{Clock, Repository, Store, StoreErrorKind, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code.
@@ -135,7 +135,9 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
             }
         }
         Command::History { count } => {
-            let completed = app.history(count)?;
+            let shown = app.history(count)?;
+            skipped(&shown.skipped);
+            let completed = shown.completed;
             if completed.is_empty() && !view.json {
                 writeln!(
                     out,
@@ -148,7 +150,9 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
             }
         }
         Command::Undo => {
-            let Some(reverted) = app.undo()? else {
+            let undo = app.undo()?;
+            skipped(&undo.skipped);
+            let Some(reverted) = undo.reverted else {
                 let _ = writeln!(anstream::stderr(), "nothing to undo");
                 return Ok(Outcome::NothingFound);
             };
@@ -157,19 +161,13 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
                 Reverted::Done(todos) => format!("{} back on the list", saved(todos, "put")),
             };
             let printed = match &reverted {
-                Reverted::Added {
-                    id,
-                    todo: Some(todo),
-                } => describe(
+                Reverted::Added { id, todo } => describe(
                     out,
                     "Undid add",
                     *id,
                     todo.title.as_str(),
                     &todo.description,
                 ),
-                Reverted::Added { id, todo: None } => {
-                    writeln!(out, "Undid add #{id}, which was no longer on the list")
-                }
                 Reverted::Done(todos) => todos.iter().try_for_each(|todo| {
                     describe(
                         out,
@@ -234,4 +232,13 @@ fn references(ids: &[Named]) -> Result<Vec<Ref>, Failure> {
         }
     }
     Ok(refs)
+}
+
+/// Says which parts of the history could not be read, and were passed over.
+fn skipped(parts: &[BrokenHistory]) {
+    for part in parts {
+        warn(&format!(
+            "{part}; passed over (fix or delete that line in an editor)"
+        ));
+    }
 }

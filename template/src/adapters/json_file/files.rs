@@ -41,27 +41,54 @@ pub fn follow_links(path: &Path) -> io::Result<PathBuf> {
 /// user's link there could point a command run by root at any file.
 #[cfg(unix)]
 fn may_follow(link: &Path, meta: &Metadata) -> io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-
-    let dir = fs::metadata(dir_of(link))?;
-    let shared = dir.mode() & 0o1002 == 0o1002;
-    let me = rustix::process::geteuid().as_raw();
-    if !shared || meta.uid() == me || meta.uid() == dir.uid() {
-        return Ok(());
+    match stranger_in_shared_dir(link, meta, &[])? {
+        None => Ok(()),
+        Some(uid) => Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is a link made by another user (uid {uid}) in a directory shared by all; \
+                 {{project-name}} does not follow it, as the kernel's protected_symlinks would not",
+                link.display(),
+            ),
+        )),
     }
-    Err(io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        format!(
-            "{} is a link made by another user (uid {}) in a directory shared by all; \
-             {{project-name}} does not follow it, as the kernel's protected_symlinks would not",
-            link.display(),
-            meta.uid()
-        ),
-    ))
 }
 
 #[cfg(not(unix))]
 fn may_follow(_link: &Path, _meta: &Metadata) -> io::Result<()> {
+    Ok(())
+}
+
+/// The owner of `path` where its directory is sticky and writable by all,
+/// if that owner is neither this user, nor the directory's owner, nor one
+/// of `also`: the kernel's rule for following links there.
+#[cfg(unix)]
+fn stranger_in_shared_dir(path: &Path, meta: &Metadata, also: &[u32]) -> io::Result<Option<u32>> {
+    use std::os::unix::fs::MetadataExt;
+
+    let dir = fs::metadata(dir_of(path))?;
+    let shared = dir.mode() & 0o1002 == 0o1002;
+    let uid = meta.uid();
+    let known = uid == rustix::process::geteuid().as_raw() || uid == dir.uid();
+    Ok((shared && !known && !also.contains(&uid)).then_some(uid))
+}
+
+/// Refuses a file beside a list that another user (not root) may have
+/// planted in a shared directory: the same rule as for links, so that
+/// nobody can hand {{project-name}} a history or a lock to trust.
+fn trusted(path: &Path, meta: &Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(uid) = stranger_in_shared_dir(path, meta, &[0])? {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "it belongs to another user (uid {uid}) in a directory shared by all; \
+                 {{project-name}} does not trust it: remove it, or keep the list in a folder of your own"
+            ),
+        ));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, meta);
     Ok(())
 }
 
@@ -125,6 +152,15 @@ pub fn not_a_file(path: &Path) -> io::Result<Option<NotAFile>> {
     match fs::symlink_metadata(path) {
         Ok(meta) => Ok(NotAFile::of(&meta)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether nothing at all is at `path`.
+pub fn not_there(path: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(e),
     }
 }
@@ -316,24 +352,37 @@ impl Owner {
     }
 }
 
-/// Opens the plain file at `path` to read and write, without following a
-/// link there; `None` if it is missing, unless `create` says whose a new
-/// one is. Anything but a plain file is refused.
-pub fn open_beside(path: &Path, create: Option<Option<Owner>>) -> io::Result<Option<File>> {
+/// How a file beside a list is opened.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    Read,
+    Write,
+    /// To write, made if missing, for this owner.
+    Create(Option<Owner>),
+}
+
+/// Opens the plain file at `path` without following a link there; `None`
+/// if it is missing, unless `access` makes it. Anything but a plain file
+/// is refused.
+pub fn open_beside(path: &Path, access: Access) -> io::Result<Option<File>> {
     // A device is not even opened: opening one can do something.
     if let Some(kind) = not_a_file(path)? {
         return Err(io::Error::other(format!("it is {kind}, not a file")));
     }
+    let create = matches!(access, Access::Create(_));
     let mut options = OpenOptions::new();
-    options.read(true).write(true).create(create.is_some());
+    options
+        .read(true)
+        .write(!matches!(access, Access::Read))
+        .create(create);
     #[cfg(unix)]
-    if create.is_some() {
+    if create {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o666);
     }
     let file = match open_plainly(&mut options, path) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && create.is_none() => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !create => return Ok(None),
         Err(e) => {
             // A link, or a FIFO or device opened without waiting, says what it is.
             return match not_a_file(path)? {
@@ -346,12 +395,23 @@ pub fn open_beside(path: &Path, create: Option<Option<Owner>>) -> io::Result<Opt
     if let Some(kind) = NotAFile::of(&meta) {
         return Err(io::Error::other(format!("it is {kind}, not a file")));
     }
-    if let Some(Some(owner)) = create
+    trusted(path, &meta)?;
+    if let Access::Create(Some(owner)) = access
         && meta.len() == 0
     {
         owner.give(&file);
     }
     Ok(Some(file))
+}
+
+/// Gives `file`, made beside the list at `target`, the list's mode, so
+/// that what the list keeps from others stays kept: a history holds todos.
+pub fn take_mode_of(target: &Path, file: &File) -> io::Result<()> {
+    match fs::metadata(target) {
+        Ok(meta) => file.set_permissions(meta.permissions()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The name of a file beside `target`: `.` + its name + `suffix`.
@@ -374,10 +434,10 @@ pub enum LockFailure {
     Io(io::Error),
 }
 
-/// Takes the exclusive lock, waiting up to `wait`. The lock is held until the
+/// Takes the exclusive lock of the list at `target`, waiting up to `wait`. The lock is held until the
 /// returned file is dropped, and the OS drops it when the process dies.
-pub fn lock(lock_path: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
-    let file = open_lock(lock_path, owner)?;
+pub fn lock(target: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
+    let file = open_lock(target, owner)?;
     // A wait too long to add to the clock is a wait without end.
     let deadline = Instant::now().checked_add(wait);
     let mut pause = Duration::from_millis(1);
@@ -398,11 +458,13 @@ pub fn lock(lock_path: &Path, wait: Duration, owner: Option<Owner>) -> Result<Fi
     }
 }
 
-/// Opens the lock file, making it if it is missing. Read access is enough to
+/// Opens the lock file of the list at `target`, making it if it is missing,
+/// with the list's mode. Read access is enough to
 /// lock, so a lock file made by another user (root, say) locks no one out.
 /// A link is never followed: a lock that leads to the list itself would be
 /// swapped away by every rename.
-fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
+fn open_lock(target: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
+    let path = &lock_path(target);
     loop {
         let opened = open_plainly(OpenOptions::new().read(true), path);
         let file = match opened {
@@ -414,6 +476,7 @@ fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
                         if let Some(owner) = owner {
                             owner.give(&file);
                         }
+                        take_mode_of(target, &file).map_err(LockFailure::Io)?;
                         return Ok(file);
                     }
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -428,10 +491,11 @@ fn open_lock(path: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
             }
         };
         let meta = file.metadata().map_err(LockFailure::Io)?;
-        return match NotAFile::of(&meta) {
-            None => Ok(file),
-            Some(kind) => Err(LockFailure::NotAFile(kind)),
-        };
+        if let Some(kind) = NotAFile::of(&meta) {
+            return Err(LockFailure::NotAFile(kind));
+        }
+        trusted(path, &meta).map_err(LockFailure::Io)?;
+        return Ok(file);
     }
 }
 
@@ -487,68 +551,80 @@ fn dir_of(target: &Path) -> &Path {
 }
 
 /// Replaces `target` with what `write` writes, so that a crash at any moment leaves either
-/// the old file or the new one: write a temporary file beside it, flush it to
-/// disk, rename it over `target`, then flush the directory entry. The new
-/// file keeps the old one's mode, and is given to `owner`.
-/// On failure the temporary file is removed and `target` is untouched.
-/// Only a plain file is replaced: never a device, a FIFO or a directory.
+/// the old file or the new one. On failure `target` is untouched.
 pub fn replace(
     target: &Path,
     owner: Option<Owner>,
     write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
 ) -> io::Result<()> {
-    replace_when(target, owner, write, || Ok(()))
+    Staged::write(target, owner, write)?.commit()
 }
 
-/// `replace`, renaming only once `ready` says so: what must be on disk
-/// before the new file is in place is written meanwhile.
-pub fn replace_when(
-    target: &Path,
-    owner: Option<Owner>,
-    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
-    ready: impl FnOnce() -> io::Result<()>,
-) -> io::Result<()> {
-    let refuse = |kind: NotAFile| io::Error::other(format!("it is {kind}, not a file"));
-    let dir = dir_of(target);
-    let prefix = beside(target, ".");
-    let mut builder = tempfile::Builder::new();
-    builder
-        .prefix(&prefix)
-        .suffix(TEMP_SUFFIX)
-        .rand_bytes(TEMP_RANDOM);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // As any new file: 0666 less the umask, where tempfile's default is 0600.
-        builder.permissions(fs::Permissions::from_mode(0o666));
+/// A new version of a file, written beside it and flushed to disk, not yet
+/// in its place. Dropped without `commit`, it is removed.
+pub struct Staged<'a> {
+    target: &'a Path,
+    temp: tempfile::NamedTempFile,
+}
+
+impl<'a> Staged<'a> {
+    /// Writes what `write` writes to a temporary file beside `target`, and
+    /// flushes it to disk. It keeps the old file's mode, and is given to
+    /// `owner`. Only a plain file is ever replaced: never a device, a FIFO
+    /// or a directory.
+    pub fn write(
+        target: &'a Path,
+        owner: Option<Owner>,
+        write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
+    ) -> io::Result<Self> {
+        let prefix = beside(target, ".");
+        let mut builder = tempfile::Builder::new();
+        builder
+            .prefix(&prefix)
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // As any new file: 0666 less the umask, where tempfile's default is 0600.
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir_of(target))?;
+        if let Some(owner) = owner {
+            owner.give(temp.as_file());
+        }
+        // After the owner: a change of owner may clear bits of the mode.
+        #[cfg(unix)]
+        if let Ok(meta) = fs::symlink_metadata(target) {
+            if let Some(kind) = NotAFile::of(&meta) {
+                return Err(refuse(kind));
+            }
+            temp.as_file().set_permissions(meta.permissions())?;
+        }
+        let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
+        write(&mut out)?;
+        out.flush()?;
+        drop(out);
+        temp.as_file().sync_all()?;
+        Ok(Self { target, temp })
     }
-    let temp = builder.tempfile_in(dir)?;
-    if let Some(owner) = owner {
-        owner.give(temp.as_file());
-    }
-    // After the owner: a change of owner may clear bits of the mode.
-    #[cfg(unix)]
-    if let Ok(meta) = fs::symlink_metadata(target) {
-        if let Some(kind) = NotAFile::of(&meta) {
+
+    /// Puts the new version in place of the old, in one rename.
+    pub fn commit(self) -> io::Result<()> {
+        // Checked again at the last moment: a rename replaces whatever is there.
+        if let Some(kind) = not_a_file(self.target)? {
             return Err(refuse(kind));
         }
-        temp.as_file().set_permissions(meta.permissions())?;
+        self.temp.persist(self.target).map_err(|e| e.error)?;
+        // The new file is in place; failing to flush the directory entry only
+        // risks the rename after a power cut, so it is not worth failing for.
+        let _ = sync_dir(dir_of(self.target));
+        Ok(())
     }
-    let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
-    write(&mut out)?;
-    out.flush()?;
-    drop(out);
-    temp.as_file().sync_all()?;
-    ready()?;
-    // Checked again at the last moment: a rename replaces whatever is there.
-    if let Some(kind) = not_a_file(target)? {
-        return Err(refuse(kind));
-    }
-    temp.persist(target).map_err(|e| e.error)?;
-    // The new list is in place; failing to flush the directory entry only
-    // risks the rename after a power cut, so it is not worth failing for.
-    let _ = sync_dir(dir);
-    Ok(())
+}
+
+fn refuse(kind: NotAFile) -> io::Error {
+    io::Error::other(format!("it is {kind}, not a file"))
 }
 
 /// Flushes to disk the entries of the folder `target` is in.

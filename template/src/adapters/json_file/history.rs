@@ -1,4 +1,4 @@
-//! The history beside a list: `todo.history.jsonl` beside `todo.json`,
+//! The history beside a list: `todo.json.history.jsonl` beside `todo.json`,
 //! a line that says what it is, then one line per record a change touched,
 //! oldest first; the lines of one change share its number.
 //!
@@ -6,17 +6,22 @@
 //! {"version": 1, "history": "todos"}
 //! {"change": 1, "added": {"id": 4, "ulid": "01KDX…"}}
 //! {"change": 2, "completed_at": "2026-11-25T21:00:00Z", "todo": {"id": 1, "ulid": "01KDV…", "title": …}}
+//! {"change": 3, "undid": 2}
 //! ```
 //!
-//! A change is appended, and flushed to disk, before the list is replaced;
-//! undo puts the list back first and then cuts the change off. A crash in
-//! between leaves a change the list does not show, which the next writer
-//! cuts off (`Change::applied`), and a torn last line, which is ignored.
-//! The file is read from its end, a line at a time: a long history costs
-//! no more to keep than a short one.
+//! A journal: lines are only ever appended, flushed to disk before the
+//! list is replaced (an undo's, after), and never cut because of what the
+//! list shows; the domain reads them against the list. The one exception
+//! is a writer taking back what it appended itself, in the same run, when
+//! the list could not be replaced. A last line without a line break is
+//! whole if it reads whole (an editor drops the final break), and is
+//! otherwise a write cut short or under way, passed over; a writer starts
+//! its own lines on a line of their own. The file is read from its end
+//! through a bounded buffer: a long history costs no more to keep than a
+//! short one, and reading a line costs its length.
 
 use std::borrow::Cow;
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,20 +33,20 @@ use ulid::Ulid;
 use super::any_layout;
 use super::document::{Checks, Reading, Source, Stored};
 use super::fields::Fields;
-use super::files::{self, Owner};
+use super::files::{self, Access, Owner};
 use super::layout::VERSION;
 use super::parallel;
 use super::record::JsonRecord;
 use super::render;
-use crate::domain::{BrokenHistory, Change, Completed, Entry, History, Id, List, parse_ulid};
+use crate::domain::{
+    BrokenHistory, Change, Completed, Completions, Entry, Id, List, Logged, completed as shown,
+    parse_ulid,
+};
 
-/// The history of the list at `target`: `todo.json` keeps `todo.history.jsonl`.
+/// The history of the list at `target`, named from its whole name:
+/// `todo.json` keeps `todo.json.history.jsonl`, so no two lists share one.
 pub fn path_of(target: &Path) -> PathBuf {
-    let stem = match (target.file_stem(), target.extension()) {
-        (Some(stem), Some(_)) => stem,
-        _ => target.file_name().unwrap_or_default(),
-    };
-    let mut name = stem.to_os_string();
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".history.jsonl");
     target.with_file_name(name)
 }
@@ -61,406 +66,404 @@ fn header<R: JsonRecord>() -> String {
     )
 }
 
-/// A history file, open, as far as it is whole.
-struct Journal {
+/// How much of the file is read at a time, from its end.
+const CHUNK: u64 = 64 * 1024;
+
+/// A history file, open to read.
+pub struct Journal {
     file: File,
+    /// How messages name it.
+    name: String,
     /// Where the first change begins, after the header.
     start: u64,
-    /// Where the last whole line ends: anything after it is a torn write.
-    end: u64,
-}
-
-/// One line of the history.
-enum Line<R> {
-    Added {
-        change: u64,
-        id: Id,
-        ulid: Ulid,
-    },
-    Done {
-        change: u64,
-        at: Timestamp,
-        entry: Stored<R>,
-    },
-}
-
-impl<R> Line<R> {
-    fn change(&self) -> u64 {
-        match self {
-            Self::Added { change, .. } | Self::Done { change, .. } => *change,
-        }
-    }
-}
-
-/// A change read back, its number, and where its lines begin.
-struct Found<R> {
-    change: Change<Stored<R>>,
-    number: u64,
-    begins: u64,
-}
-
-/// The history as a writer found it, under the list's lock.
-pub struct Loaded<R> {
-    journal: Option<Journal>,
-    latest: Option<Found<R>>,
-    /// Where what the list shows ends: changes after it never reached the list.
-    keep: u64,
-    next_change: u64,
+    /// How long it was when opened: what was appended since is not read.
+    len: u64,
 }
 
 impl Journal {
-    /// The history at `path`, or `None` if there is none; `Err` says why it
-    /// cannot be used.
-    fn open<R: JsonRecord>(path: &Path, name: &str) -> Result<Option<Self>, BrokenHistory> {
-        let broken =
-            |why: String| BrokenHistory(format!("{name} is not a history {{project-name}} can use: {why}"));
-        let Some(mut file) = files::open_beside(path, None).map_err(|e| broken(e.to_string()))?
-        else {
-            return Ok(None);
+    /// The history at `path`, or `None` if there is none (or only the
+    /// beginning of a header, from a crash as it was made); `Ok(Err)` says
+    /// why what it holds cannot be used, `Err` why it cannot be read.
+    fn open<R: JsonRecord>(
+        path: &Path,
+        name: &str,
+    ) -> io::Result<Result<Option<Self>, BrokenHistory>> {
+        let Some(mut file) = files::open_beside(path, Access::Read)? else {
+            return Ok(Ok(None));
         };
-        let len = file.metadata().map_err(|e| broken(e.to_string()))?.len();
+        let len = file.metadata()?.len();
         let expected = header::<R>();
         let mut first = vec![0; expected.len().min(len as usize)];
-        file.read_exact(&mut first)
-            .map_err(|e| broken(e.to_string()))?;
-        // Made, and cut short by a crash before its first change: as if not made.
+        file.read_exact(&mut first)?;
         if len < expected.len() as u64 && expected.as_bytes().starts_with(&first) {
-            return Ok(None);
+            return Ok(Ok(None));
         }
         if first != expected.as_bytes() {
-            if first.starts_with(b"{\"version\": ") && !first.starts_with(b"{\"version\": 1,") {
-                return Err(BrokenHistory(format!(
+            let why = match first.starts_with(b"{\"version\": ")
+                && !first.starts_with(b"{\"version\": 1,")
+            {
+                true => format!(
                     "{name} was written by a newer {{project-name}}; upgrade {{project-name}} to use its history"
-                )));
-            }
-            return Err(broken(format!(
-                "its first line is not {}",
-                expected.trim_end()
-            )));
+                ),
+                false => format!(
+                    "{name} is not a history {{project-name}} can use: its first line is not {}",
+                    expected.trim_end()
+                ),
+            };
+            return Ok(Err(BrokenHistory(why)));
         }
-        let mut journal = Self {
+        Ok(Ok(Some(Self {
             file,
+            name: name.to_owned(),
             start: expected.len() as u64,
-            end: len,
-        };
-        // A write cut short by a crash ends without a line break: ignored.
-        if !journal.ends_with_newline(len)? {
-            journal.end = journal
-                .line_before(len)?
-                .map_or(journal.start, |(begins, _)| begins);
-        }
-        Ok(Some(journal))
+            len,
+        })))
     }
 
-    fn ends_with_newline(&self, len: u64) -> Result<bool, BrokenHistory> {
-        if len <= self.start {
+    fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(buf)
+    }
+
+    /// Whether the last line ends with a line break.
+    fn ends_with_newline(&self) -> io::Result<bool> {
+        if self.len <= self.start {
             return Ok(true);
         }
         let mut last = [0];
-        self.read_at(&mut last, len - 1)?;
+        self.read_at(&mut last, self.len - 1)?;
         Ok(last[0] == b'\n')
     }
 
-    fn read_at(&self, buf: &mut [u8], at: u64) -> Result<(), BrokenHistory> {
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(at))
-            .and_then(|_| file.read_exact(buf))
-            .map_err(|e| BrokenHistory(e.to_string()))
-    }
-
-    /// The line that ends just before `end` (at a line break, or at a torn
-    /// end), and where it begins; none before the first change.
-    fn line_before(&self, end: u64) -> Result<Option<(u64, Vec<u8>)>, BrokenHistory> {
-        if end <= self.start {
-            return Ok(None);
-        }
-        let stop = end - 1;
-        let mut line = Vec::new();
-        let mut at = stop;
-        const CHUNK: u64 = 64 * 1024;
-        loop {
-            let from = at.saturating_sub(CHUNK).max(self.start);
-            let mut chunk = vec![0; (at - from) as usize];
-            self.read_at(&mut chunk, from)?;
-            match memchr::memrchr(b'\n', &chunk) {
-                Some(n) => {
-                    let begins = from + n as u64 + 1;
-                    chunk.drain(..=n);
-                    chunk.extend_from_slice(&line);
-                    return Ok(Some((begins, chunk)));
-                }
-                None if from == self.start => {
-                    chunk.extend_from_slice(&line);
-                    return Ok(Some((self.start, chunk)));
-                }
-                None => {
-                    chunk.extend_from_slice(&line);
-                    line = chunk;
-                    at = from;
-                }
-            }
+    /// The lines, newest first.
+    fn lines(&self) -> Lines<'_> {
+        Lines {
+            journal: self,
+            window: Vec::new(),
+            window_at: self.len,
         }
     }
 
-    /// The line that begins at `at`, or why it is broken, naming its line
-    /// number: counted only then, since the history is read from its end.
-    fn parse<R: JsonRecord>(
+    /// The changes, newest first, a line at a time: a change that touched
+    /// many records comes in as many parts.
+    pub fn changes<R: JsonRecord>(
         &self,
-        bytes: Vec<u8>,
-        at: u64,
-        name: &str,
-    ) -> Result<Line<R>, BrokenHistory> {
-        parse::<R>(bytes, name).map_err(|why| {
-            let line = self.line_number(at).map_or_else(
-                |_| format!("the line at byte {at}"),
-                |number| format!("line {number}"),
-            );
-            BrokenHistory(format!(
-                "{name} is not a history {{project-name}} can use: {line} {why}"
-            ))
+    ) -> impl Iterator<Item = Result<Logged<Stored<R>>, BrokenHistory>> + '_ {
+        // Cut short, or still being written: not a line yet.
+        let mut unfinished = !self.ends_with_newline().unwrap_or(true);
+        self.lines().filter_map(move |line| {
+            let last = std::mem::take(&mut unfinished);
+            match line {
+                Err(e) => Some(Err(self.unreadable(e.to_string()))),
+                // A blank line, as an editor may leave, says nothing.
+                Ok((_, bytes)) if bytes.trim_ascii().is_empty() => None,
+                Ok((at, bytes)) => match parse::<R>(bytes, &self.name) {
+                    Ok(logged) => Some(Ok(logged)),
+                    Err(_) if last => None,
+                    Err(why) => Some(Err(self.broken_line(at, &why))),
+                },
+            }
         })
     }
 
+    /// The number a new change takes: one past the latest.
+    fn next_number(&self) -> io::Result<u64> {
+        for line in self.lines() {
+            let (_, bytes) = line?;
+            if let Some(number) = change_number(&bytes) {
+                return Ok(number + 1);
+            }
+        }
+        Ok(1)
+    }
+
+    fn unreadable(&self, why: String) -> BrokenHistory {
+        BrokenHistory(format!("cannot read {}: {why}", self.name))
+    }
+
+    /// A line that cannot be read, named by its number, counted only now,
+    /// since the history is read from its end.
+    fn broken_line(&self, at: u64, why: &str) -> BrokenHistory {
+        let line = self.line_number(at).map_or_else(
+            |_| format!("the line at byte {at}"),
+            |number| format!("line {number}"),
+        );
+        BrokenHistory(format!("{}: {line} {why}", self.name))
+    }
+
     /// The number, counted from 1, of the line that begins at `at`.
-    fn line_number(&self, at: u64) -> Result<u64, BrokenHistory> {
-        const CHUNK: u64 = 64 * 1024;
+    fn line_number(&self, at: u64) -> io::Result<u64> {
         let mut breaks = 0;
         let mut from = 0;
+        let mut chunk = Vec::new();
         while from < at {
-            let mut chunk = vec![0; (at - from).min(CHUNK) as usize];
+            chunk.resize((at - from).min(CHUNK) as usize, 0);
             self.read_at(&mut chunk, from)?;
             breaks += memchr::memchr_iter(b'\n', &chunk).count() as u64;
             from += chunk.len() as u64;
         }
         Ok(breaks + 1)
     }
+}
 
-    /// The change whose last line ends at `end`, all its lines read.
-    fn change_before<R: JsonRecord>(
-        &self,
-        end: u64,
-        name: &str,
-    ) -> Result<Option<Found<R>>, BrokenHistory> {
-        let Some((mut begins, bytes)) = self.line_before(end)? else {
-            return Ok(None);
-        };
-        let last = self.parse::<R>(bytes, begins, name)?;
-        let number = last.change();
-        let mut lines = vec![last];
-        while let Some((at, bytes)) = self.line_before(begins)? {
-            let line = self.parse::<R>(bytes, at, name)?;
-            if line.change() != number {
-                break;
-            }
-            lines.push(line);
-            begins = at;
-        }
-        lines.reverse();
-        let change = match lines.remove(0) {
-            Line::Added { id, ulid, .. } if lines.is_empty() => Change::Added { id, ulid },
-            Line::Added { .. } => {
-                return Err(BrokenHistory(format!(
-                    "{name} is not a history {{project-name}} can use: change {number} adds more than one"
-                )));
-            }
-            Line::Done { at, entry, .. } => {
-                let mut entries = vec![entry];
-                for line in lines {
-                    match line {
-                        Line::Done { entry, .. } => entries.push(entry),
-                        Line::Added { .. } => {
-                            return Err(BrokenHistory(format!(
-                                "{name} is not a history {{project-name}} can use: change {number} both adds and completes"
-                            )));
-                        }
-                    }
-                }
-                Change::Done { at, entries }
-            }
-        };
-        Ok(Some(Found {
-            change,
-            number,
-            begins,
-        }))
+/// The lines of a journal from its end, each without its line break and
+/// with where it begins. What is read and not yet given out is kept in a
+/// window of at most a chunk, past the line being put together.
+struct Lines<'j> {
+    journal: &'j Journal,
+    /// The bytes from `window_at` up to where the next line given out ends.
+    window: Vec<u8>,
+    window_at: u64,
+}
+
+impl Lines<'_> {
+    /// Reads the chunk before the window into it; the window is empty.
+    fn fill(&mut self) -> io::Result<()> {
+        let from = self.window_at.saturating_sub(CHUNK).max(self.journal.start);
+        self.window.resize((self.window_at - from) as usize, 0);
+        self.journal.read_at(&mut self.window, from)?;
+        self.window_at = from;
+        Ok(())
     }
+
+    fn next_line(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
+        if self.window.is_empty() {
+            if self.window_at <= self.journal.start {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+        // The line's own break ends it; it does not begin it.
+        let mut end = self.window.len();
+        if self.window.last() == Some(&b'\n') {
+            end -= 1;
+        }
+        // Pieces of a line longer than the window, the latest first.
+        let mut later: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let found = memchr::memrchr(b'\n', &self.window[..end]);
+            if found.is_some() || self.window_at <= self.journal.start {
+                let begins = found.map_or(0, |n| n + 1);
+                let size = end - begins + later.iter().map(Vec::len).sum::<usize>();
+                let mut line = Vec::with_capacity(size);
+                line.extend_from_slice(&self.window[begins..end]);
+                for piece in later.iter().rev() {
+                    line.extend_from_slice(piece);
+                }
+                self.window.truncate(begins);
+                return Ok(Some((self.window_at + begins as u64, line)));
+            }
+            self.window.truncate(end);
+            later.push(std::mem::take(&mut self.window));
+            self.fill()?;
+            end = self.window.len();
+        }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = io::Result<(u64, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.next_line();
+        if line.is_err() {
+            // Nothing more can be read after a read that failed.
+            self.window.clear();
+            self.window_at = self.journal.start;
+        }
+        line.transpose()
+    }
+}
+
+/// The change number a line begins with, read as leniently as it can be,
+/// so that a new change never takes the number of a line it cannot read.
+fn change_number(line: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(line).ok()?;
+    let rest = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix("\"change\"")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..digits].parse().ok()
+}
+
+/// An addition in the very layout `write_change` gives it, read without a
+/// JSON parser: most lines of a long history are additions.
+fn added_as_written(line: &[u8]) -> Option<(u64, Id, Ulid)> {
+    // A number and what follows it.
+    fn number(text: &[u8]) -> Option<(u64, &[u8])> {
+        let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+        let value = std::str::from_utf8(&text[..digits]).ok()?.parse().ok()?;
+        Some((value, &text[digits..]))
+    }
+    let (change, rest) = number(line.strip_prefix(b"{\"change\": ")?)?;
+    let (id, rest) = number(rest.strip_prefix(b", \"added\": {\"id\": ")?)?;
+    let ulid = rest
+        .strip_prefix(b", \"ulid\": \"")?
+        .strip_suffix(b"\"}}")?;
+    let ulid = parse_ulid(std::str::from_utf8(ulid).ok()?)?;
+    Some((change, Id(id), ulid))
 }
 
 /// A line of the history, or what is wrong with it.
-fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Line<R>, String> {
+fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>, String> {
+    if let Some((number, id, ulid)) = added_as_written(&bytes) {
+        let change = Change::Added { id, ulid };
+        return Ok(Logged { number, change });
+    }
+    enum Kind {
+        Added(Id, Ulid),
+        Undid(u64),
+        Done(Timestamp, Id, Ulid, std::ops::Range<usize>),
+    }
     let broken = |why: &str| why.to_string();
-    let source = Arc::new(Source::new(name, bytes, Checks::All));
-    let text = std::str::from_utf8(source.bytes()).map_err(|_| broken("is not UTF-8 text"))?;
-    let fields =
-        Fields::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
-    let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, raw)| raw);
-    let change = field("change")
-        .and_then(|raw| raw.parse::<u64>().ok())
-        .ok_or_else(|| broken("has no change number"))?;
-    if let Some(added) = field("added") {
-        #[derive(Deserialize)]
-        struct Added<'a> {
-            id: u64,
-            #[serde(borrow)]
-            ulid: Cow<'a, str>,
-        }
-        let added: Added =
-            serde_json::from_str(added).map_err(|_| broken("adds nothing readable"))?;
-        let ulid = parse_ulid(&added.ulid).ok_or_else(|| broken("adds nothing readable"))?;
-        return Ok(Line::Added {
-            change,
-            id: Id(added.id),
-            ulid,
-        });
-    }
-    let at_time = field("completed_at")
-        .and_then(|raw| serde_json::from_str::<Cow<str>>(raw).ok())
-        .and_then(|time| time.parse::<Timestamp>().ok())
-        .ok_or_else(|| broken("has no time it was completed"))?;
-    let raw = field(R::NOUN).ok_or_else(|| broken(&format!("has no {}", R::NOUN)))?;
-    let (id, ulid) =
-        any_layout::identify::<R>(raw, Checks::All).map_err(|(_, why)| broken(&why))?;
-    // The record's place in the line, which it was read from.
-    let begins = raw.as_ptr() as usize - text.as_ptr() as usize;
-    let span = begins..begins + raw.len();
-    Ok(Line::Done {
-        change,
-        at: at_time,
-        entry: Stored::Read {
-            id,
-            ulid,
-            source: Arc::clone(&source),
-            span,
-        },
-    })
-}
-
-/// The history of the list at `target` for a writer, which holds the
-/// list's lock: its latest change that `list` shows.
-pub fn load<R: JsonRecord>(
-    target: &Path,
-    list: &List<Stored<R>>,
-) -> Result<Loaded<R>, BrokenHistory> {
-    let name = name_of(target);
-    let Some(journal) = Journal::open::<R>(&path_of(target), &name)? else {
-        return Ok(Loaded {
-            journal: None,
-            latest: None,
-            keep: 0,
-            next_change: 1,
-        });
-    };
-    let mut end = journal.end;
-    let mut next_change = 1;
-    let latest = loop {
-        match journal.change_before::<R>(end, &name)? {
-            Some(read) if read.change.applied(list) => break Some(read),
-            // Never reached the list: as if never made.
-            Some(read) => {
-                next_change = next_change.max(read.number + 1);
-                end = read.begins;
+    let (number, kind) = {
+        let text = std::str::from_utf8(&bytes).map_err(|_| broken("is not UTF-8 text"))?;
+        let fields =
+            Fields::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
+        let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, raw)| raw);
+        let number = field("change")
+            .and_then(|raw| raw.parse::<u64>().ok())
+            .ok_or_else(|| broken("has no change number"))?;
+        let kind = if let Some(added) = field("added") {
+            #[derive(Deserialize)]
+            struct Added<'a> {
+                id: u64,
+                #[serde(borrow)]
+                ulid: Cow<'a, str>,
             }
-            None => break None,
-        }
-    };
-    if let Some(read) = &latest {
-        next_change = next_change.max(read.number + 1);
-    }
-    Ok(Loaded {
-        keep: end,
-        journal: Some(journal),
-        latest,
-        next_change,
-    })
-}
-
-impl<R: JsonRecord> Loaded<R> {
-    /// The latest change the list shows, for a command to work on.
-    pub fn latest(&self) -> Option<Change<Stored<R>>> {
-        self.latest.as_ref().map(|read| read.change.clone())
-    }
-
-    /// Keeps what the command did to `history`, and writes the list with
-    /// `save`, in the order that never leaves a change in the list alone:
-    /// `save` renames the new list into place once its `Ready` says so.
-    pub fn persist(
-        mut self,
-        target: &Path,
-        history: &History<Stored<R>>,
-        reading: Reading,
-        owner: Option<Owner>,
-        save: impl FnOnce(Ready) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let at_once: Ready = Box::new(|| Ok(()));
-        if history.took_latest() {
-            save(at_once)?;
-            if let (Some(journal), Some(found)) = (&self.journal, &self.latest) {
-                // The list shows the change undone: left here, the next
-                // writer would cut it off all the same.
-                let _ = cut(&journal.file, found.begins);
-            }
-            return Ok(());
-        }
-        if history.recorded().is_empty() {
-            return save(at_once);
-        }
-        let (file, made) = match self.journal.take() {
-            Some(journal) => (journal.file, false),
-            None => {
-                let file = files::open_beside(&path_of(target), Some(owner))?
-                    .ok_or_else(|| io::Error::other("the history could not be made"))?;
-                // New, or cut short before its first change.
-                file.set_len(0)?;
-                (&file).write_all(header::<R>().as_bytes())?;
-                self.keep = header::<R>().len() as u64;
-                (file, true)
-            }
+            let added: Added =
+                serde_json::from_str(added).map_err(|_| broken("adds nothing readable"))?;
+            let ulid = parse_ulid(&added.ulid).ok_or_else(|| broken("adds nothing readable"))?;
+            Kind::Added(Id(added.id), ulid)
+        } else if let Some(undid) = field("undid") {
+            Kind::Undid(
+                undid
+                    .parse()
+                    .map_err(|_| broken("undid no change number"))?,
+            )
+        } else {
+            let at = field("completed_at")
+                .and_then(|raw| serde_json::from_str::<Cow<str>>(raw).ok())
+                .and_then(|time| time.parse::<Timestamp>().ok())
+                .ok_or_else(|| broken("has no time it was completed"))?;
+            let raw = field(R::NOUN).ok_or_else(|| broken(&format!("has no {}", R::NOUN)))?;
+            let (id, ulid) =
+                any_layout::identify::<R>(raw, Checks::All).map_err(|(_, why)| broken(&why))?;
+            // The record's place in the line, which it is read from.
+            let begins = raw.as_ptr() as usize - text.as_ptr() as usize;
+            Kind::Done(at, id, ulid, begins..begins + raw.len())
         };
-        let mut lines = Vec::new();
-        for change in history.recorded() {
-            write_change(&mut lines, change, self.next_change, reading)?;
-            self.next_change += 1;
-        }
-        // The history is flushed while the new list is written and flushed:
-        // the list is renamed into place only once the history is on disk.
-        let keep = self.keep;
-        let saved = std::thread::scope(|scope| {
-            let appending = scope.spawn(|| {
-                cut(&file, keep)?;
-                (&file).seek(SeekFrom::End(0))?;
-                for part in &lines {
-                    (&file).write_all(part)?;
-                }
-                file.sync_data()?;
-                if made {
-                    files::sync_dir_of(target)?;
-                }
-                Ok(())
-            });
-            save(Box::new(|| {
-                appending
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }))
-        });
-        if saved.is_err() {
-            // The list was not changed: neither is the history.
-            let _ = cut(&file, keep);
-        }
-        saved
+        (number, kind)
+    };
+    let change = match kind {
+        Kind::Added(id, ulid) => Change::Added { id, ulid },
+        Kind::Undid(change) => Change::Undid { change },
+        Kind::Done(at, id, ulid, span) => Change::Done {
+            at,
+            entries: vec![Stored::Read {
+                id,
+                ulid,
+                source: Arc::new(Source::new(name, bytes, Checks::All)),
+                span,
+            }],
+        },
+    };
+    Ok(Logged { number, change })
+}
+
+/// The history of the list at `target`: none if there is none yet; `Ok(Err)`
+/// if what it holds cannot be used, `Err` if it cannot be read.
+pub fn open<R: JsonRecord>(target: &Path) -> io::Result<Result<Option<Journal>, BrokenHistory>> {
+    Journal::open::<R>(&path_of(target), &name_of(target))
+}
+
+/// What a writer appended to the history, until the list is in place.
+pub struct Appended {
+    file: File,
+    path: PathBuf,
+    /// How long the file was before; none if this writer made it.
+    before: Option<u64>,
+}
+
+impl Appended {
+    /// Takes back what was appended, the list not having been replaced:
+    /// these bytes are this writer's own, so nobody else's are lost.
+    pub fn take_back(self) {
+        let _ = match self.before {
+            Some(len) => self.file.set_len(len).and_then(|()| self.file.sync_data()),
+            None => fs::remove_file(&self.path),
+        };
     }
 }
 
-/// What a writer of the list waits for before it renames the new list into place.
-pub type Ready<'a> = Box<dyn FnOnce() -> io::Result<()> + Send + 'a>;
-
-/// Cuts `file` to `len` bytes, if it is longer, and flushes that to disk.
-fn cut(file: &File, len: u64) -> io::Result<()> {
-    if file.metadata()?.len() > len {
-        file.set_len(len)?;
-        file.sync_data()?;
+/// The lines that record `changes` in `journal` (none yet: a new
+/// history). How the records were read says how to write them back.
+pub fn lines<R: JsonRecord>(
+    journal: Option<&Journal>,
+    changes: &[Change<Stored<R>>],
+    reading: Reading,
+) -> io::Result<Vec<Vec<u8>>> {
+    let first = journal.map_or(Ok(1), Journal::next_number)?;
+    let mut parts = Vec::new();
+    for (number, change) in (first..).zip(changes) {
+        write_change(&mut parts, change, number, reading)?;
     }
-    Ok(())
+    Ok(parts)
+}
+
+/// Appends `lines` to the history of the list at `target` and flushes
+/// them to disk, making the history if there is none; `journal` is that
+/// history as it was opened.
+pub fn append<R: JsonRecord>(
+    target: &Path,
+    journal: Option<&Journal>,
+    owner: Option<Owner>,
+    mut parts: Vec<Vec<u8>>,
+) -> io::Result<Appended> {
+    let path = path_of(target);
+    let (file, before) = match journal {
+        Some(journal) => {
+            let file = files::open_beside(&path, Access::Write)?
+                .ok_or_else(|| io::Error::other("it was removed"))?;
+            if !journal.ends_with_newline()? {
+                parts.insert(0, b"\n".to_vec());
+            }
+            (file, Some(journal.len))
+        }
+        None => {
+            let existed = fs::symlink_metadata(&path).is_ok();
+            let file = files::open_beside(&path, Access::Create(owner))?
+                .ok_or_else(|| io::Error::other("it could not be made"))?;
+            files::take_mode_of(target, &file)?;
+            // Holds at most the beginning of a header, from a crash as it was made.
+            file.set_len(0)?;
+            parts.insert(0, header::<R>().into_bytes());
+            (file, existed.then_some(0))
+        }
+    };
+    let appended = Appended { file, path, before };
+    let written = (|| {
+        let mut file = &appended.file;
+        file.seek(SeekFrom::End(0))?;
+        for part in &parts {
+            file.write_all(part)?;
+        }
+        file.sync_data()?;
+        if appended.before.is_none() {
+            files::sync_dir_of(target)?;
+        }
+        Ok(())
+    })();
+    match written {
+        Ok(()) => Ok(appended),
+        Err(e) => {
+            appended.take_back();
+            Err(e)
+        }
+    }
 }
 
 /// The lines of `change`, numbered `number`, in parts to write in turn.
@@ -476,6 +479,10 @@ fn write_change<R: JsonRecord>(
                 "{% raw %}{{\"change\": {number}, \"added\": {{\"id\": {id}, \"ulid\": \"{ulid}\"}}{% endraw %}}}\n"
             );
             out.push(line.into_bytes());
+            Ok(())
+        }
+        Change::Undid { change } => {
+            out.push(format!("{% raw %}{{\"change\": {number}, \"undid\": {change}}{% endraw %}}\n").into_bytes());
             Ok(())
         }
         Change::Done { at, entries } => {
@@ -502,41 +509,105 @@ fn write_change<R: JsonRecord>(
 }
 
 /// The `count` records completed last in the history of the list at
-/// `target`, newest first, leaving out those `list` still shows. Takes no lock.
+/// `target` that `list` does not hold, newest first. Takes no lock.
 pub fn completed<R: JsonRecord>(
-    target: &Path,
+    journal: Option<&Journal>,
     list: &List<Stored<R>>,
     count: usize,
-) -> Result<Vec<Completed<R>>, BrokenHistory> {
-    let name = name_of(target);
-    let Some(journal) = Journal::open::<R>(&path_of(target), &name)? else {
-        return Ok(Vec::new());
-    };
-    let mut end = journal.end;
-    let mut applied = false;
-    let mut found = Vec::new();
-    while found.len() < count {
-        let Some(read) = journal.change_before::<R>(end, &name)? else {
-            break;
+) -> Completions<R> {
+    let Some(journal) = journal else {
+        return Completions {
+            completed: Vec::new(),
+            skipped: Vec::new(),
         };
-        end = read.begins;
-        applied = applied || read.change.applied(list);
-        if let (true, Change::Done { at, entries }) = (applied, read.change) {
-            for entry in entries.iter().rev() {
-                let record = entry.read().map_err(|e| BrokenHistory(e.0))?;
-                found.push(Completed { record, at });
-            }
+    };
+    let found = shown(Box::new(journal.changes::<R>()), list, count);
+    let mut skipped = found.skipped;
+    let mut completed = Vec::with_capacity(found.completed.len());
+    for done in found.completed {
+        match done.record.read() {
+            Ok(record) => completed.push(Completed {
+                record,
+                at: done.at,
+            }),
+            Err(e) => skipped.push(BrokenHistory(e.0)),
         }
     }
-    found.truncate(count);
-    Ok(found)
+    Completions { completed, skipped }
 }
 
-/// Why the history of the list at `target` cannot be used, if it cannot:
-/// its first line, or its last change, says.
-pub fn problem<R: JsonRecord>(target: &Path) -> Option<BrokenHistory> {
-    let name = name_of(target);
-    let latest = Journal::open::<R>(&path_of(target), &name)
-        .and_then(|journal| journal.map_or(Ok(None), |j| j.change_before::<R>(j.end, &name)));
-    latest.err()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Todo;
+
+    /// The lines of a history holding `lines`, as `Lines` gives them back.
+    fn read_back(lines: &[Vec<u8>], final_break: bool) -> Vec<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.jsonl");
+        let mut bytes = header::<Todo>().into_bytes();
+        for (n, line) in lines.iter().enumerate() {
+            bytes.extend_from_slice(line);
+            if n + 1 < lines.len() || final_break {
+                bytes.push(b'\n');
+            }
+        }
+        fs::write(&path, bytes).unwrap();
+        let journal = Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap();
+        let read: Vec<(u64, Vec<u8>)> = journal.lines().map(Result::unwrap).collect();
+        // Each line begins where the file says it does.
+        let whole = fs::read(&path).unwrap();
+        for (at, line) in &read {
+            assert!(whole[*at as usize..].starts_with(line));
+        }
+        read.into_iter().rev().map(|(_, line)| line).collect()
+    }
+
+    #[test]
+    fn lines_are_read_back_whole_across_every_chunk_boundary() {
+        let chunk = CHUNK as usize;
+        let sizes = [0, 1, 2, chunk - 1, chunk, chunk + 1, 3 * chunk + 5, 7];
+        let lines: Vec<Vec<u8>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(n, &size)| vec![b'a' + n as u8; size])
+            .collect();
+        for final_break in [true, false] {
+            assert_eq!(read_back(&lines, final_break), lines);
+        }
+        assert!(read_back(&[], true).is_empty());
+    }
+
+    #[test]
+    fn a_change_number_is_read_as_leniently_as_it_can_be() {
+        assert_eq!(change_number(b"{\"change\": 12, \"undid\": 3}"), Some(12));
+        assert_eq!(change_number(b" { \"change\" :7"), Some(7));
+        assert_eq!(change_number(b"{\"change\": 5, \"compl"), Some(5));
+        assert_eq!(change_number(b"{\"undid\": 3, \"change\": 12}"), None);
+        assert_eq!(change_number(b"garbage"), None);
+    }
+
+    #[test]
+    fn an_addition_as_written_reads_as_the_parser_reads_it() {
+        let line =
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}}";
+        let fast = added_as_written(line).unwrap();
+        let Ok(Logged {
+            number,
+            change: Change::Added { id, ulid },
+        }) = parse::<Todo>(line.to_vec(), "h")
+        else {
+            panic!("not an addition")
+        };
+        assert_eq!(fast, (number, id, ulid));
+        // Anything else is left to the parser.
+        for other in [
+            &b"{\"change\": +3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}}"
+                [..],
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"01KDVDQ5CQ7T1ZJ9G9X4W3M2PA\"}} ",
+            b"{\"change\": 3, \"added\": {\"id\": 4, \"ulid\": \"not a ulid\"}}",
+        ] {
+            assert_eq!(added_as_written(other), None);
+        }
+    }
 }

@@ -36,15 +36,16 @@ mod scanner;
 mod search;
 mod todo;
 
-use std::cell::Cell;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::{BrokenHistory, Completed, History, List, Merged, Side, Unreadable, Version};
+use crate::domain::{
+    BrokenHistory, Change, Completions, History, Id, Journal, List, Merged, Side, Unreadable,
+    Version,
+};
 use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
-use history::Ready;
 use merging::Line;
 
 pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
@@ -157,9 +158,15 @@ impl<R: JsonRecord> JsonFileStore<R> {
     }
 
     fn recovery_tip(&self) -> String {
+        let list = self.shown();
+        let history = history::path_of(&self.path);
+        // The history goes with its list, to its new name.
+        let with_history = match files::not_there(&history) {
+            Ok(false) => format!(" && mv {} {list}.broken.history.jsonl", history.display()),
+            _ => String::new(),
+        };
         format!(
-            "{{project-name}} never writes over a file it cannot read; fix it in an editor, or move it aside (mv {0} {0}.broken) to start a new list",
-            self.shown()
+            "{{project-name}} never writes over a file it cannot read; fix it in an editor, or move it aside (mv {list} {list}.broken{with_history}) to start a new list"
         )
     }
 
@@ -190,16 +197,20 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
 
     fn update<T, E: From<StoreError>>(
         &self,
-        mut f: impl FnMut(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
+        mut f: impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let (target, owner, _lock) = self.lock()?;
+        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        if let Some(out) = self.changing_nothing(&target, &mut f)? {
+            return Ok(out);
+        }
+        let (owner, _lock) = self.lock(&target)?;
         // A long list is checked whole while the new one is written. One
         // that fails that check is read again the slow way, which explains
         // what is wrong, or reads a layout the fast way took for another.
-        match self.write_back(&target, owner, Checks::Deferred, &mut f)? {
+        match self.transact(&target, owner, Checks::Deferred, &mut f)? {
             Some(out) => Ok(out),
             None => self
-                .write_back(&target, owner, Checks::All, &mut f)?
+                .transact(&target, owner, Checks::All, &mut f)?
                 .ok_or_else(|| {
                     self.unusable("its lines could not be checked".into())
                         .into()
@@ -207,74 +218,146 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
         }
     }
 
-    fn completed(&self, count: usize) -> Result<Vec<Completed<R>>, StoreError> {
+    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
         let doc = self.load(&target, Checks::Shape)?;
-        history::completed::<R>(&target, &doc.list, count).map_err(|e| self.broken_history(e))
+        let journal = self.history(&target)?.map_err(|e| self.broken_history(e))?;
+        Ok(history::completed::<R>(journal.as_ref(), &doc.list, count))
     }
 
     fn history_problem(&self) -> Option<String> {
         let target = files::follow_links(&self.path).ok()?;
-        history::problem::<R>(&target).map(|e| e.0)
+        match self.history(&target) {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.0),
+            Err(e) => Some(e.message),
+        }
+    }
+}
+
+/// The changes of `journal`, the history as a writer opened it.
+fn changes<'j, R: JsonRecord + 'j>(
+    journal: &'j Result<Option<history::Journal>, BrokenHistory>,
+) -> Result<Journal<'j, Stored<R>>, BrokenHistory> {
+    match journal {
+        Ok(Some(journal)) => Ok(Box::new(journal.changes::<R>())),
+        Ok(None) => Ok(Box::new(std::iter::empty())),
+        Err(e) => Err(e.clone()),
     }
 }
 
 impl<R: JsonRecord> JsonFileStore<R> {
-    /// Runs `f` on the list at `target` read with `checks`, and writes both
-    /// back; none, with nothing changed, when a check left running finds
-    /// the list was not what the fast way read.
-    fn write_back<T, E: From<StoreError>>(
+    /// Runs `f` where there is no list yet on an empty one, without the
+    /// lock: what fails or changes nothing there is done, and nothing is
+    /// made; none when `f` changes something, to be run for real.
+    fn changing_nothing<T, E: From<StoreError>>(
+        &self,
+        target: &Path,
+        f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
+    ) -> Result<Option<T>, E> {
+        if std::fs::symlink_metadata(target).is_ok() {
+            return Ok(None);
+        }
+        let journal = self.history(target)?;
+        let mut list = List::default();
+        let mut log = History::new(changes::<R>(&journal));
+        let out = f(&mut list, &mut log)?;
+        let unchanged = list.entries().is_empty() && list.next_id() == Id(1);
+        Ok((unchanged && log.recorded().is_empty()).then_some(out))
+    }
+
+    /// One change of the list at `target`, under its lock, as a
+    /// transaction: read the list (with `checks`) and its history, run
+    /// `f`, stage the new list while what `f` recorded is appended to the
+    /// history, wait for both to be on disk and for the list's check, and
+    /// only then put the new list in place; an undo is recorded after.
+    /// Whatever fails first, the list is as it was and the history holds
+    /// nothing this run appended. None, with nothing changed, when the
+    /// check finds the list was not what the fast way read.
+    fn transact<T, E: From<StoreError>>(
         &self,
         target: &Path,
         owner: Option<Owner>,
         checks: Checks,
-        f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<Stored<R>>) -> Result<T, E>,
+        f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
-        // What is written back must have been read whole.
+        let new_list = files::not_there(target).map_err(|e| self.io_error("open", e))?;
         let mut doc = self.load(target, checks)?;
         let lines_check = doc.pending_check();
-        let loaded = history::load::<R>(target, &doc.list);
-        let mut log = History::new(loaded.as_ref().map(|l| l.latest()).map_err(Clone::clone));
+        let journal = self.history(target)?;
+        if new_list && !matches!(journal, Ok(None)) {
+            return Err(self.orphan_history(target).into());
+        }
+        let mut log = History::new(changes::<R>(&journal));
         let out = match f(&mut doc.list, &mut log) {
             Ok(out) => out,
             // A list that cannot be read says so before a command's own error.
             Err(e) if lines_check.is_none_or(LinesCheck::passed) => return Err(e),
             Err(_) => return Ok(None),
         };
-        let unread = Cell::new(false);
-        let save = |ready: Ready| {
-            let checked = || {
-                ready()?;
-                if lines_check.is_none_or(LinesCheck::passed) {
-                    return Ok(());
-                }
-                unread.set(true);
-                Err(std::io::Error::other("the list was not read whole"))
-            };
-            files::replace_when(target, owner, |out| render(&doc, out), checked)
+        // An undo is recorded once the list shows it, and so is the history
+        // of a new list: a history is never there without its list.
+        let (after, recorded): (Vec<_>, Vec<_>) = log
+            .recorded()
+            .iter()
+            .cloned()
+            .partition(|change| new_list || matches!(change, Change::Undid { .. }));
+        drop(log);
+        // A broken history recorded nothing.
+        let journal = journal.ok().flatten();
+        let lines = history::lines(journal.as_ref(), &recorded, doc.reading)
+            .map_err(|e| self.history_error(target, e))?;
+        let (staged, appended) = std::thread::scope(|scope| {
+            let appending = (!recorded.is_empty()).then(|| {
+                scope.spawn(|| history::append::<R>(target, journal.as_ref(), owner, lines))
+            });
+            let staged = files::Staged::write(target, owner, |out| render(&doc, out));
+            let appended = appending
+                .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .transpose();
+            (staged, appended)
+        });
+        // A list that cannot be read says so first; whatever fails, nothing
+        // this run appended stays (a failed append took itself back).
+        let read_whole = lines_check.is_none_or(LinesCheck::passed);
+        let appended = match appended {
+            Ok(appended) => appended,
+            Err(_) if !read_whole => return Ok(None),
+            Err(e) => return Err(self.history_error(target, e).into()),
         };
-        let saved = match loaded {
-            Ok(loaded) => loaded.persist(target, &log, doc.reading, owner, save),
-            Err(_) => save(Box::new(|| Ok(()))),
+        let committed = match read_whole {
+            true => staged.and_then(files::Staged::commit).map_err(Some),
+            false => Err(None),
         };
-        match saved {
-            Err(_) if unread.get() => Ok(None),
-            saved => saved
-                .map(|()| Some(out))
-                .map_err(|e| self.save_error(e).into()),
+        if let Err(e) = committed {
+            if let Some(appended) = appended {
+                appended.take_back();
+            }
+            return e.map_or(Ok(None), |e| Err(self.save_error(e).into()));
         }
+        if !after.is_empty() {
+            // The list shows the change already. Were this lost, a change
+            // undone would still not count while the list shows it undone,
+            // and an add could not be undone.
+            let journal = history::open::<R>(target)
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            let _ = history::lines(journal.as_ref(), &after, doc.reading)
+                .and_then(|lines| history::append::<R>(target, journal.as_ref(), owner, lines));
+        }
+        Ok(Some(out))
     }
 
-    /// Takes the list's lock, for as long as the returned file is kept:
-    /// where the list is, whose it is, and the lock.
-    fn lock(&self) -> Result<(PathBuf, Option<Owner>, std::fs::File), StoreError> {
-        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+    /// Takes the lock of the list at `target`, for as long as the returned
+    /// file is kept: whose the list is, and the lock.
+    fn lock(&self, target: &Path) -> Result<(Option<Owner>, std::fs::File), StoreError> {
         // Refused before any file is made or removed beside it.
-        if let Some(kind) = files::not_a_file(&target).map_err(|e| self.io_error("open", e))? {
+        if let Some(kind) = files::not_a_file(target).map_err(|e| self.io_error("open", e))? {
             return Err(self.not_a_file(kind));
         }
-        let owner = Owner::of(&target);
-        let lock_path = files::lock_path(&target);
+        let owner = Owner::of(target);
+        let lock_path = files::lock_path(target);
         let lock_error = |why: String, tip: Option<&str>| {
             self.error(
                 StoreErrorKind::Io,
@@ -286,25 +369,24 @@ impl<R: JsonRecord> JsonFileStore<R> {
                 tip.map(Into::into),
             )
         };
-        let lock =
-            files::lock(&lock_path, self.lock_wait, owner).map_err(|failure| match failure {
-                LockFailure::Busy => self.error(
-                    StoreErrorKind::Busy,
-                    format!(
-                        "another {{project-name}} is changing {}; gave up waiting after {} s",
-                        self.shown(),
-                        self.lock_wait.as_secs_f64()
-                    ),
-                    Some("try again in a moment, or wait longer with --lock-timeout".into()),
+        let lock = files::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
+            LockFailure::Busy => self.error(
+                StoreErrorKind::Busy,
+                format!(
+                    "another {{project-name}} is changing {}; gave up waiting after {} s",
+                    self.shown(),
+                    self.lock_wait.as_secs_f64()
                 ),
-                LockFailure::NotAFile(kind) => lock_error(
-                    format!("it is {kind}, where {{project-name}} keeps a plain file"),
-                    Some("remove it; {{project-name}} makes a new lock file when it needs one"),
-                ),
-                LockFailure::Io(e) => lock_error(e.to_string(), None),
-            })?;
-        files::remove_stale_temps(&target);
-        Ok((target, owner, lock))
+                Some("try again in a moment, or wait longer with --lock-timeout".into()),
+            ),
+            LockFailure::NotAFile(kind) => lock_error(
+                format!("it is {kind}, where {{project-name}} keeps a plain file"),
+                Some("remove it; {{project-name}} makes a new lock file when it needs one"),
+            ),
+            LockFailure::Io(e) => lock_error(e.to_string(), None),
+        })?;
+        files::remove_stale_temps(target);
+        Ok((owner, lock))
     }
 
     /// A history that cannot be used: what `done` and `undo`, which need it, say.
@@ -317,6 +399,44 @@ impl<R: JsonRecord> JsonFileStore<R> {
         let name = history::path_of(&target).display().to_string();
         format!(
             "{{project-name}} never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
+        )
+    }
+
+    /// The history of the list at `target`, as `history::open` gives it;
+    /// what cannot be read is an I/O error naming it.
+    fn history(
+        &self,
+        target: &Path,
+    ) -> Result<Result<Option<history::Journal>, BrokenHistory>, StoreError> {
+        history::open::<R>(target).map_err(|e| {
+            self.error(
+                StoreErrorKind::Io,
+                format!("cannot read {}: {e}", history::path_of(target).display()),
+                None,
+            )
+        })
+    }
+
+    /// A history with no list: it belongs to a list that was here before.
+    fn orphan_history(&self, target: &Path) -> StoreError {
+        let history = history::path_of(target).display().to_string();
+        self.error(
+            StoreErrorKind::Unusable,
+            format!(
+                "{} is not there, but its history {history} is: it belongs to the list that was",
+                self.shown()
+            ),
+            Some(format!(
+                "put that list back, or move its history aside (mv {history} {history}.old) to start a new list"
+            )),
+        )
+    }
+
+    fn history_error(&self, target: &Path, e: std::io::Error) -> StoreError {
+        self.error(
+            StoreErrorKind::Io,
+            format!("cannot save {}: {e}", history::path_of(target).display()),
+            Some("nothing was changed; the list is as it was before this command".into()),
         )
     }
 
@@ -421,7 +541,8 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     }
 
     fn replace(&self, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
-        let (target, owner, _lock) = self.lock()?;
+        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        let (owner, _lock) = self.lock(&target)?;
         files::replace(&target, owner, |out| merging::write(merged, out))
             .map_err(|e| self.save_error(e))
     }
