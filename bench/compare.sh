@@ -16,6 +16,11 @@
 # my-todo's lists come with a history of as many completed todos as the list
 # holds. The Python reference is bench/pytodo.py. hyperfine and GNU time are
 # installed from Debian's packages if missing.
+#
+# Last, my-todo alone on the lists an issue asks about, at each size: each
+# list before and after "done all" completes every todo into its history;
+# 10 todos beside a history of that many added todos no longer on the list;
+# and, once, a history whose last line is a todo with a 40 MiB description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,11 +51,22 @@ bin="$PWD/target/release/my-todo"
 pytodo="$PWD/bench/pytodo.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The history's name beside todo.json, as this my-todo makes it (older ones
+# named it todo.history.jsonl): a history by the other name would go unseen,
+# and every list would be timed without one.
+mkdir "$work/probe"
+(cd "$work/probe" && "$bin" add probe >/dev/null)
+hist=$(cd "$work/probe" && echo *.history.jsonl)
+[[ -e $work/probe/$hist ]] || { echo "my-todo add made no history" >&2; exit 1; }
+export HISTORY_NAME=$hist
 
-# median DIR COMMAND [PREPARE]: the median wall time of COMMAND run in DIR, in ms.
+# median DIR COMMAND [PREPARE [RUNS]]: the median wall time of COMMAND run in
+# DIR, in ms; RUNS are hyperfine's options for how many runs.
 median() {
-  local dir=$1 cmd=$2 prepare=${3:-true}
-  if ! (cd "$dir" && hyperfine -N --style none --warmup 2 --min-runs 10 --prepare "$prepare" \
+  local dir=$1 cmd=$2 prepare=${3:-true} runs=${4:---warmup 2 --min-runs 10}
+  # $runs is split into options on purpose.
+  # shellcheck disable=SC2086
+  if ! (cd "$dir" && hyperfine -N --style none $runs --prepare "$prepare" \
      --export-json "$work/run.json" "$cmd" >"$work/run.log" 2>&1); then
     echo "failed in $dir: $cmd" >&2; cat "$work/run.log" >&2; exit 1
   fi
@@ -69,6 +85,46 @@ try: a, b = map(float, sys.argv[1:]); print("%.1fx" % (a / b) if b else "-")
 except ValueError: print("-")' "$1" "$2"
 }
 
+# measure DIR ARGS [PREPARE]: "MEDIAN PEAK" of my-todo ARGS in DIR, in ms and
+# MB. A command that writes is given the PREPARE that puts its files back,
+# which also runs around the run its peak is taken from. That run comes
+# first: past 5 s, three runs make the median, so that a regression these
+# cases catch (seconds a run) does not hold the script up for an hour.
+measure() {
+  local dir=$1 args=$2 prepare=${3:-true} m rss started runs="--warmup 2 --min-runs 10"
+  eval "$prepare"
+  started=$(date +%s%N)
+  rss=$(peak "$dir" "exec $bin $args")
+  [[ $(( $(date +%s%N) - started )) -lt 5000000000 ]] || runs="--warmup 0 --runs 3"
+  # A command substitution does not inherit set -e: stop on median's exit.
+  m=$(median "$dir" "$bin $args" "$prepare" "$runs") || exit 1
+  eval "$prepare"
+  echo "$m $rss"
+}
+
+# restorer DIR SAVED: the PREPARE that copies SAVED/todo.json and its
+# history back into DIR, flushed, as a list in use is.
+restorer() {
+  echo "sh -c 'cp $2/todo.json $2/$hist $1/ && sync $1/todo.json $1/$hist'"
+}
+
+# The arguments of a command the sections below time, by its name there.
+declare -A args_of=([add]="add 'Bench todo' 'added by the benchmark'")
+
+# timed DIR NAME SAVED: measure the command NAME in DIR; add, which writes,
+# has the list and history put back from SAVED before each run.
+timed() {
+  local restore=true
+  [[ $2 != add ]] || restore=$(restorer "$1" "$3")
+  measure "$1" "${args_of[$2]:-$2}" "$restore"
+}
+
+# kib FILE: its size, in KiB, or in bytes below one.
+kib() {
+  local bytes; bytes=$(stat -c %s "$1")
+  if [[ $bytes -lt 1024 ]]; then echo "$bytes B"; else echo "$((bytes / 1024)) KiB"; fi
+}
+
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)"
 echo
 declare -A took floors
@@ -79,7 +135,7 @@ for n in "${sizes[@]}"; do
   python3 bench/make_lists.py "$n" "$dir"
   mine="$dir/my-todo" py="$dir/pytodo" tw="$dir/task"
   cp "$mine/todo.json" "$dir/mine.orig"
-  cp "$mine/todo.history.jsonl" "$dir/history.orig"
+  cp "$mine/$hist" "$dir/history.orig"
   # The same list as a formatter lays it out, as the Python reference writes its own.
   python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=2)' \
     "$mine/todo.json" "$mine/formatted.json"
@@ -108,7 +164,7 @@ for n in "${sizes[@]}"; do
   floor_cmd="sh -c 'cat todo.json > copy.tmp && sync copy.tmp && mv copy.tmp copy.json && sync .'"
   floor_prep="sh -c 'cp $dir/mine.orig $mine/todo.json && sync $mine/todo.json'"
   floors[$n]=$(median "$mine" "$floor_cmd" "$floor_prep")
-  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/todo.history.jsonl && cp $dir/ours.orig $mine/ours.json && sync $mine/todo.json $mine/todo.history.jsonl $mine/ours.json'"
+  restore_mine="sh -c 'cp $dir/mine.orig $mine/todo.json && cp $dir/history.orig $mine/$hist && cp $dir/ours.orig $mine/ours.json && sync $mine/todo.json $mine/$hist $mine/ours.json'"
   restore_py="sh -c 'cp $dir/py.orig $py/todo.json && sync $py/todo.json'"
   # hyperfine runs --prepare without a shell; the working directory stays.
   restore_tw="sh -c 'rm -f $tw/*.data && cp $dir/task.orig/*.data $tw/ && sync $tw/*.data'"
@@ -155,14 +211,83 @@ ROWS
   echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | | |"
 done
 
-[[ ${#sizes[@]} -gt 1 ]] || exit 0
-echo
-echo "| command | todos | my-todo | growth | copy+fsync+rename growth |"
-echo "|---|---:|---:|---:|---:|"
-for name in "show 5" find add done "done all"; do
-  for ((i = 1; i < ${#sizes[@]}; i++)); do
-    from=${sizes[i - 1]} to=${sizes[i]}
-    echo "| $name | $from -> $to | ${took[$from $name]} -> ${took[$to $name]} ms |" \
-      "$(ratio "${took[$to $name]}" "${took[$from $name]}") | $(ratio "${floors[$to]}" "${floors[$from]}") |"
+if [[ ${#sizes[@]} -gt 1 ]]; then
+  echo
+  echo "| command | todos | my-todo | growth | copy+fsync+rename growth |"
+  echo "|---|---:|---:|---:|---:|"
+  for name in "show 5" find add done "done all"; do
+    for ((i = 1; i < ${#sizes[@]}; i++)); do
+      from=${sizes[i - 1]} to=${sizes[i]}
+      echo "| $name | $from -> $to | ${took[$from $name]} -> ${took[$to $name]} ms |" \
+        "$(ratio "${took[$to $name]}" "${took[$from $name]}") | $(ratio "${floors[$to]}" "${floors[$from]}") |"
+    done
   done
+fi
+
+# After "done all": the history's last change then holds every todo the list
+# had, and the list holds none; what reads from the history's end, and what
+# a writer checks there, must not cost more for it. The peak is set beside
+# twice the list file as it was before the done (the file read, and the list
+# made of it) and 16 MB for the program itself.
+echo
+echo "### After done of all"
+echo
+echo "Each list above, with its history, before and after \`seq 1 N | my-todo done -\` completed every todo." \
+  "Here and below, a command that takes over 5 s is timed 3 times."
+echo
+echo "| todos | list file before the done | history after it | command | before | after | after / before | peak RSS before | peak RSS after | 2 x list file + 16 MB |"
+echo "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+  dir="$work/$n" edge="$work/$n/after"
+  mkdir -p "$edge" "$dir/before" "$dir/after.saved"
+  cp "$dir/mine.orig" "$dir/before/todo.json"
+  cp "$dir/history.orig" "$dir/before/$hist"
+  eval "$(restorer "$edge" "$dir/before")"
+  size=$(stat -c %s "$edge/todo.json")
+  declare -A before=()
+  for name in "show 5" "history 5" add; do
+    before[$name]=$(timed "$edge" "$name" "$dir/before")
+  done
+  (cd "$edge" && "$bin" done - < "$dir/ids" >/dev/null)
+  cp "$edge/todo.json" "$edge/$hist" "$dir/after.saved/"
+  for name in "show 5" "history 5" add; do
+    # Assigned first, for set -e to see a failure.
+    result=$(timed "$edge" "$name" "$dir/after.saved")
+    read -r m rss <<<"$result"
+    read -r bm brss <<<"${before[$name]}"
+    echo "| $n | $((size / 1024)) KiB | $(kib "$dir/after.saved/$hist") | $name | $bm ms | $m ms |" \
+      "$(ratio "$m" "$bm") | $brss MB | $rss MB | $(awk -v s="$size" 'BEGIN { printf "%.1f", 2 * s / 1048576 + 16 }') MB |"
+  done
+done
+
+# Histories that end in what the list does not show, read back from their
+# end: N todos added and gone since (completed in another clone, and merged
+# in), with no completion among them; and a todo completed with a 40 MiB
+# description, one line of the history. A writer's files are put back from
+# a copy before each run, as the commands above are.
+echo
+echo "### Long histories"
+echo
+echo "| history | list file | history file | command | my-todo | peak RSS |"
+echo "|---|---:|---:|---|---:|---:|"
+for n in "${sizes[@]}"; do
+  edge="$work/gone-$n"
+  python3 bench/make_lists.py --gone "$n" "$edge.saved"
+  mkdir -p "$edge"
+  eval "$(restorer "$edge" "$edge.saved")"
+  for name in "history 5" add; do
+    result=$(timed "$edge" "$name" "$edge.saved")
+    read -r m rss <<<"$result"
+    echo "| $n added, todos gone | $(kib "$edge.saved/todo.json") | $(kib "$edge.saved/$hist") | $name | $m ms | $rss MB |"
+  done
+done
+edge="$work/long"
+python3 bench/make_lists.py --long 40 "$edge"
+(cd "$edge" && "$bin" done 1 >/dev/null)
+mkdir -p "$edge.saved"
+cp "$edge/todo.json" "$edge/$hist" "$edge.saved/"
+for name in show "history 1" add; do
+  result=$(timed "$edge" "$name" "$edge.saved")
+  read -r m rss <<<"$result"
+  echo "| a 40 MiB description, done | $(kib "$edge.saved/todo.json") | $(kib "$edge.saved/$hist") | $name | $m ms | $rss MB |"
 done
