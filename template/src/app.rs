@@ -106,22 +106,24 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     /// not undone; none when there is nothing left to undo.
     pub fn undo(&self) -> Result<Undo, AppError> {
         self.store.update(|list, history| {
-            let mut reverted = None;
-            if let Some(latest) = history.latest_in_effect(list)? {
-                reverted = match undo(list, latest.change)? {
-                    Some(Undone::Added { id, entry }) => Some(Reverted::Added {
-                        id,
-                        todo: entry.read()?,
-                    }),
-                    Some(Undone::Done { entries }) => {
-                        Some(Reverted::Done(S::Entry::read_all(&entries)?))
-                    }
-                    None => None,
-                };
-                history.record(Change::Undid {
-                    change: latest.number,
-                });
-            }
+            let latest = history.latest_in_effect(list)?;
+            let undone = match latest {
+                Some(latest) => undo(list, latest.change)?.map(|undone| (latest.number, undone)),
+                None => None,
+            };
+            let reverted = match undone {
+                Some((number, undone)) => {
+                    history.record(Change::Undid { change: number });
+                    Some(match undone {
+                        Undone::Added { id, entry } => Reverted::Added {
+                            id,
+                            todo: entry.read()?,
+                        },
+                        Undone::Done { entries } => Reverted::Done(S::Entry::read_all(&entries)?),
+                    })
+                }
+                None => None,
+            };
             Ok(Undo {
                 reverted,
                 skipped: history.skipped().to_vec(),

@@ -223,6 +223,10 @@ fn a_long_list_broken_far_from_what_a_write_touches_is_refused_and_kept() {
         assert_eq!(fs::read(&history).unwrap(), kept, "{args:?}");
         assert_eq!(temp_files(dir.path()), Vec::<std::path::PathBuf>::new());
     }
+    // Refused, it makes no history either, though it has one to record.
+    fs::remove_file(&history).unwrap();
+    assert_fails(&run(dir.path(), &create("x")), 65, &expected);
+    assert!(!history.exists());
     assert_ok(&run(dir.path(), &[LIST, "5"]));
 }
 

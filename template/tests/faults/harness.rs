@@ -30,6 +30,20 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     {{crate_name}}(dir).args(args).output().unwrap()
 }
 
+/// The binary run in `dir` under the shell's `ulimit` option `limit`: `-v
+/// KIB` the address space it may map, `-t SECONDS` the processor time it may
+/// take, `-f BLOCKS` the file size it may write, as a full disk would.
+#[cfg(unix)]
+pub fn limited(dir: &Path, limit: &str, args: &[&str]) -> Output {
+    let mut sh = in_clean(Command::new("sh"), dir);
+    sh.arg("-c")
+        .arg(format!("ulimit {limit}; exec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// `args`, and `more` after them.
 pub fn and<'a>(mut args: Vec<&'a str>, more: &[&'a str]) -> Vec<&'a str> {
     args.extend_from_slice(more);

@@ -88,16 +88,8 @@ fn a_full_disk_while_removing_changes_neither_file() {
     assert!(before.0.len() > 512 && before.1.len() > 512);
     for args in [[REMOVE, "6"], [UNDO, ""]] {
         let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
-        // `ulimit -f 1` caps files at 512 bytes, as a full disk would.
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -f 1; exec \"$0\" \"$@\"")
-            .arg(BIN)
-            .args(&args)
-            .current_dir(dir.path())
-            .env_remove("{{project-name | shouty_snake_case}}_FILE")
-            .output()
-            .unwrap();
+        // 512 bytes at most, as a full disk would allow.
+        let out = limited(dir.path(), "-f 1", &args);
         assert_fails(&out, 74, "File too large");
         assert_eq!((fs::read(&list).unwrap(), fs::read(&kept).unwrap()), before);
     }
@@ -306,4 +298,89 @@ fn another_users_history_or_lock_in_a_shared_folder_is_refused() {
     let _ = fs::remove_file(shared.join(&lock));
     by_nobody(&shared, &["touch", &lock]);
     assert_fails(&run(&shared, &create("x")), 74, "belongs to another user");
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "needs root"]
+fn reading_a_history_needs_read_access_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = scratch();
+    as_nobody(dir.path());
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    made(dir.path(), 2);
+    assert_ok(&run(dir.path(), &[REMOVE, "1"]));
+    // Root's list and history, readable by all: another user reads both.
+    for args in [vec![LIST], vec![HISTORY]] {
+        let out = as_nobody(dir.path()).args(&args).output().unwrap();
+        assert_ok(&out);
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    let out = as_nobody(dir.path()).args([HISTORY]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("record 1"));
+    // Its owner's own history, made read-only: read as ever, never written.
+    let home = dir.path().join("home");
+    fs::create_dir(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(NOBODY), Some(NOBODY)).unwrap();
+    for args in [create("a"), create("b"), vec![REMOVE, "1"]] {
+        assert_ok(&as_nobody(&home).args(&args).output().unwrap());
+    }
+    let kept = home.join(HISTORY_FILE);
+    fs::set_permissions(&kept, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = (fs::read(home.join(FILE)).unwrap(), fs::read(&kept).unwrap());
+    assert_ok(&as_nobody(&home).args([HISTORY]).output().unwrap());
+    for args in [vec![REMOVE, "2"], vec![UNDO]] {
+        let out = as_nobody(&home).args(&args).output().unwrap();
+        assert_fails(&out, 74, HISTORY_FILE);
+        assert!(
+            stderr(&out).contains("Permission denied"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let after = (fs::read(home.join(FILE)).unwrap(), fs::read(&kept).unwrap());
+    assert_eq!(after, before);
+}
+
+#[test]
+fn readers_never_see_a_history_half_written() {
+    let dir = scratch();
+    made(dir.path(), 2_000);
+    let writer = {
+        let dir = dir.path().to_owned();
+        thread::spawn(move || {
+            for round in 0..10 {
+                let ids = (1..=2_000)
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let mut done = {{crate_name}}(&dir)
+                    .args([REMOVE, "-"])
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap();
+                use std::io::Write;
+                done.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(ids.as_bytes())
+                    .unwrap();
+                assert!(done.wait().unwrap().success(), "round {round}");
+                assert_ok(&run(&dir, &[UNDO]));
+            }
+        })
+    };
+    let mut reads = 0;
+    while !writer.is_finished() {
+        for args in [[HISTORY, "3"], [LIST, "3"]] {
+            let out = run(dir.path(), &args);
+            assert_ok(&out);
+            assert_eq!(stderr(&out), "", "{args:?}");
+            reads += 1;
+        }
+    }
+    writer.join().unwrap();
+    assert!(reads > 10, "the readers ran while the writer did");
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -226,22 +226,6 @@ fn undo_puts_back_only_what_the_list_lacks() {
     assert_fails(&run(dir, &[UNDO]), 1, "nothing to undo");
 }
 
-/// `args` run with `ulimit -v kib`: the address space the process may map.
-#[cfg(unix)]
-fn within(dir: &Path, kib: u64, args: &[&str]) -> Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {kib}; exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("{{project-name | shouty_snake_case}}_FILE")
-        .env_remove("{{project-name | shouty_snake_case}}_NOW")
-        .env_remove("{{project-name | shouty_snake_case}}_LOCK_TIMEOUT")
-        .output()
-        .unwrap()
-}
-
 #[cfg(unix)]
 #[test]
 fn a_large_removal_costs_later_commands_no_memory() {
@@ -273,7 +257,7 @@ fn a_large_removal_costs_later_commands_no_memory() {
     // list, `LIST 2` needs about 15 MB when nothing was removed.
     let kib = 2 * size / 1024 + 300 * 1024;
     for args in [vec![LIST, "2"], vec![HISTORY, "1"], create("x")] {
-        let out = within(dir, kib, &args);
+        let out = limited(dir, &format!("-v {kib}"), &args);
         assert!(
             out.status.success(),
             "{args:?} within {kib} KiB: {:?}: {}",
@@ -284,6 +268,22 @@ fn a_large_removal_costs_later_commands_no_memory() {
     assert_eq!(listed(dir), ["keep", "x"]);
 }
 
+/// `args`, which must succeed within `seconds` of processor time: far more
+/// than reading a history in time linear in its length takes, far less
+/// than reading it in quadratic time did.
+#[cfg(unix)]
+fn in_linear_time(dir: &Path, seconds: u32, args: &[&str]) -> Output {
+    let out = limited(dir, &format!("-t {seconds}"), args);
+    assert!(
+        out.status.success(),
+        "{args:?} within {seconds} s of processor time: {:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    out
+}
+
+#[cfg(unix)]
 #[test]
 fn a_long_line_of_the_history_comes_back_whole() {
     let dir = scratch();
@@ -291,16 +291,48 @@ fn a_long_line_of_the_history_comes_back_whole() {
     let text = "x".repeat(40 << 20);
     fs::write(dir.join(FILE), list_of(2, &[record(1, &ulid(1), &text)])).unwrap();
     assert_ok(&run(dir, &[REMOVE, "1"]));
-    assert_ok(&run(dir, &[LIST]));
-    let out = run(dir, &[HISTORY, "1", "--json"]);
-    assert_ok(&out);
+    in_linear_time(dir, 20, &[LIST]);
+    let out = in_linear_time(dir, 20, &[HISTORY, "1", "--json"]);
     let shown: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown.len(), 1);
     let back = shown[0][TEXT].as_str().unwrap();
     assert_eq!(back.len(), text.len());
     assert!(back == text, "the text came back changed");
-    appended(dir, &create("x"));
+    let before = kept(dir);
+    in_linear_time(dir, 20, &create("x"));
+    assert!(kept(dir).starts_with(&before), "only appended to");
     assert_eq!(listed(dir), ["x"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_long_history_of_records_gone_costs_little_to_read() {
+    const GONE: u64 = 100_000;
+    let dir = scratch();
+    let dir = dir.path();
+    // Records added here and completed in another clone, whose list was
+    // merged in: the history holds their additions, and nothing completed.
+    let mut history = format!("{% raw %}{{\"version\": 1, \"history\": \"{COLLECTION}\"}}{% endraw %}\n");
+    for n in 1..=GONE {
+        let ulid = ulid(n);
+        history.push_str(&format!(
+            "{% raw %}{{\"change\": {n}, \"added\": {{\"id\": {n}, \"ulid\": \"{ulid}\"}}{% endraw %}}}\n"
+        ));
+    }
+    fs::write(dir.join(HISTORY_FILE), history).unwrap();
+    let kept_id = GONE + 1;
+    let ulid = ulid(kept_id);
+    fs::write(
+        dir.join(FILE),
+        list_of(kept_id + 1, &[record(kept_id, &ulid, "kept")]),
+    )
+    .unwrap();
+    let out = in_linear_time(dir, 5, &[HISTORY, "5", "--json"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let before = kept(dir);
+    in_linear_time(dir, 5, &create("x"));
+    assert!(kept(dir).starts_with(&before), "only appended to");
+    assert_eq!(listed(dir), ["kept", "x"]);
 }
 
 #[cfg(unix)]
@@ -325,6 +357,20 @@ fn names(dir: &Path) -> Vec<String> {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect()
+}
+
+#[test]
+fn a_folder_named_as_the_list_is_refused_and_nothing_is_made_beside_it() {
+    let dir = scratch();
+    fs::create_dir(dir.path().join("folder")).unwrap();
+    for file in ["folder", "folder/"] {
+        let out = run(dir.path(), &and(create("x"), &["--file", file]));
+        assert_fails(&out, 74, "is a directory, not a file");
+    }
+    // A folder not made yet.
+    let out = run(dir.path(), &and(create("x"), &["--file", "new/"]));
+    assert_fails(&out, 74, "names a folder, not a file");
+    assert_eq!(names(dir.path()), ["folder"]);
 }
 
 #[test]

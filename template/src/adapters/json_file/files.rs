@@ -156,6 +156,14 @@ pub fn not_a_file(path: &Path) -> io::Result<Option<NotAFile>> {
     }
 }
 
+/// Whether `path` ends with a separator, which only a folder's name may.
+pub fn names_a_folder(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes
+        .last()
+        .is_some_and(|&b| std::path::is_separator(char::from(b)))
+}
+
 /// Whether nothing at all is at `path`.
 pub fn not_there(path: &Path) -> io::Result<bool> {
     match fs::symlink_metadata(path) {

@@ -421,18 +421,32 @@ pub fn append<R: JsonRecord>(
     target: &Path,
     journal: Option<&Journal>,
     owner: Option<Owner>,
-    mut parts: Vec<Vec<u8>>,
+    lines: Vec<Vec<u8>>,
 ) -> io::Result<Appended> {
+    open_to_append::<R>(target, journal, owner)?.append(lines)
+}
+
+/// The history of the list at `target`, open to append to, as `journal`
+/// found it, or made, empty, if there was none: what a writer that appends
+/// only once the list is in place opens first, so that it fails before.
+pub fn open_to_append<R: JsonRecord>(
+    target: &Path,
+    journal: Option<&Journal>,
+    owner: Option<Owner>,
+) -> io::Result<Appending> {
     let path = path_of(target);
-    let (file, before) = match journal {
-        Some(journal) => {
-            let file = files::open_beside(&path, Access::Write)?
-                .ok_or_else(|| io::Error::other("it was removed"))?;
-            if !journal.ends_with_newline()? {
-                parts.insert(0, b"\n".to_vec());
-            }
-            (file, Some(journal.len))
-        }
+    let opening = match journal {
+        Some(journal) => Appending {
+            file: files::open_beside(&path, Access::Write)?
+                .ok_or_else(|| io::Error::other("it was removed"))?,
+            path,
+            before: Some(journal.len),
+            // A last line without its line break is ended first.
+            first: match journal.ends_with_newline()? {
+                true => Vec::new(),
+                false => b"\n".to_vec(),
+            },
+        },
         None => {
             let existed = fs::symlink_metadata(&path).is_ok();
             let file = files::open_beside(&path, Access::Create(owner))?
@@ -440,28 +454,61 @@ pub fn append<R: JsonRecord>(
             files::take_mode_of(target, &file)?;
             // Holds at most the beginning of a header, from a crash as it was made.
             file.set_len(0)?;
-            parts.insert(0, header::<R>().into_bytes());
-            (file, existed.then_some(0))
+            Appending {
+                file,
+                path,
+                before: existed.then_some(0),
+                first: header::<R>().into_bytes(),
+            }
         }
     };
-    let appended = Appended { file, path, before };
-    let written = (|| {
-        let mut file = &appended.file;
-        file.seek(SeekFrom::End(0))?;
-        for part in &parts {
-            file.write_all(part)?;
+    Ok(opening)
+}
+
+/// A history open to append to.
+pub struct Appending {
+    file: File,
+    path: PathBuf,
+    /// How long the file was; none if this writer made it.
+    before: Option<u64>,
+    /// What goes before the lines: a header, or a line break.
+    first: Vec<u8>,
+}
+
+impl Appending {
+    /// Appends `lines` and flushes them to disk; what failed to be written
+    /// whole is taken back.
+    pub fn append(self, lines: Vec<Vec<u8>>) -> io::Result<Appended> {
+        let appended = Appended {
+            file: self.file,
+            path: self.path,
+            before: self.before,
+        };
+        let written = (|| {
+            let mut file = &appended.file;
+            file.seek(SeekFrom::End(0))?;
+            for part in std::iter::once(&self.first).chain(&lines) {
+                file.write_all(part)?;
+            }
+            file.sync_data()?;
+            if appended.before.is_none() {
+                files::sync_dir_of(&appended.path)?;
+            }
+            Ok(())
+        })();
+        match written {
+            Ok(()) => Ok(appended),
+            Err(e) => {
+                appended.take_back();
+                Err(e)
+            }
         }
-        file.sync_data()?;
-        if appended.before.is_none() {
-            files::sync_dir_of(target)?;
-        }
-        Ok(())
-    })();
-    match written {
-        Ok(()) => Ok(appended),
-        Err(e) => {
-            appended.take_back();
-            Err(e)
+    }
+
+    /// Appends nothing: a history this writer made is removed.
+    pub fn abandon(self) {
+        if self.before.is_none() {
+            let _ = fs::remove_file(&self.path);
         }
     }
 }

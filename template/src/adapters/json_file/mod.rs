@@ -255,7 +255,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         target: &Path,
         f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
-        if std::fs::symlink_metadata(target).is_ok() {
+        if !files::not_there(target).map_err(|e| self.io_error("open", e))? {
             return Ok(None);
         }
         let journal = self.history(target)?;
@@ -325,26 +325,43 @@ impl<R: JsonRecord> JsonFileStore<R> {
             Err(_) if !read_whole => return Ok(None),
             Err(e) => return Err(self.history_error(target, e).into()),
         };
-        let committed = match read_whole {
-            true => staged.and_then(files::Staged::commit).map_err(Some),
-            false => Err(None),
-        };
-        if let Err(e) = committed {
+        let take_back = || {
             if let Some(appended) = appended {
                 appended.take_back();
             }
-            return e.map_or(Ok(None), |e| Err(self.save_error(e).into()));
+        };
+        if !read_whole {
+            take_back();
+            return Ok(None);
         }
-        if !after.is_empty() {
+        // What is recorded once the list is in place can be written: the
+        // history is opened for it before.
+        let later = match after.is_empty() {
+            true => Ok(None),
+            false => history::lines(journal.as_ref(), &after, doc.reading).and_then(|lines| {
+                let opened = history::open_to_append::<R>(target, journal.as_ref(), owner)?;
+                Ok(Some((opened, lines)))
+            }),
+        };
+        let later = match later {
+            Ok(later) => later,
+            Err(e) => {
+                take_back();
+                return Err(self.history_error(target, e).into());
+            }
+        };
+        if let Err(e) = staged.and_then(files::Staged::commit) {
+            take_back();
+            if let Some((opened, _)) = later {
+                opened.abandon();
+            }
+            return Err(self.save_error(e).into());
+        }
+        if let Some((opened, lines)) = later {
             // The list shows the change already. Were this lost, a change
             // undone would still not count while the list shows it undone,
-            // and an add could not be undone.
-            let journal = history::open::<R>(target)
-                .ok()
-                .and_then(Result::ok)
-                .flatten();
-            let _ = history::lines(journal.as_ref(), &after, doc.reading)
-                .and_then(|lines| history::append::<R>(target, journal.as_ref(), owner, lines));
+            // and an add could not be undone: nothing completed is lost.
+            let _ = opened.append(lines);
         }
         Ok(Some(out))
     }
@@ -355,6 +372,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
         // Refused before any file is made or removed beside it.
         if let Some(kind) = files::not_a_file(target).map_err(|e| self.io_error("open", e))? {
             return Err(self.not_a_file(kind));
+        }
+        if files::names_a_folder(target) {
+            return Err(self.error(
+                StoreErrorKind::Io,
+                format!("{} names a folder, not a file", self.shown()),
+                Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+            ));
         }
         let owner = Owner::of(target);
         let lock_path = files::lock_path(target);
