@@ -42,13 +42,31 @@ mod vocabulary {
 /// A store and whatever must live as long as it does.
 struct Fixture<S> {
     store: S,
-    _dir: Option<TempDir>,
+    dir: Option<TempDir>,
 }
 
 fn memory() -> Fixture<MemoryStore<Item>> {
     Fixture {
         store: MemoryStore::default(),
-        _dir: None,
+        dir: None,
+    }
+}
+
+/// A store whose history can be made one that cannot be used.
+trait Breakable {
+    fn break_history(&self);
+}
+
+impl Breakable for Fixture<MemoryStore<Item>> {
+    fn break_history(&self) {
+        self.store.break_history("broken by the test");
+    }
+}
+
+impl Breakable for Fixture<JsonFileStore<Item>> {
+    fn break_history(&self) {
+        let dir = self.dir.as_ref().unwrap().path();
+        std::fs::write(dir.join("list.json.history.jsonl"), "not a history\n").unwrap();
     }
 }
 
@@ -56,7 +74,7 @@ fn json_file() -> Fixture<JsonFileStore<Item>> {
     let dir = tempfile::tempdir().unwrap();
     Fixture {
         store: JsonFileStore::new(dir.path().join("list.json"), Duration::from_secs(1)),
-        _dir: Some(dir),
+        dir: Some(dir),
     }
 }
 
@@ -243,6 +261,31 @@ fn a_change_the_list_no_longer_shows_is_not_undone(store: impl Store<Item>) {
     );
 }
 
+fn a_broken_history_stops_what_needs_it_and_nothing_else<S: Store<Item>>(fixture: Fixture<S>)
+where
+    Fixture<S>: Breakable,
+{
+    add_recorded(&fixture.store, "one");
+    add_recorded(&fixture.store, "two");
+    fixture.break_history();
+    let store = &fixture.store;
+    let before = snapshot(store);
+    let completing = store.update(|list, history| {
+        history.usable().map_err(|_| Refused::Rule)?;
+        list.remove(&[Ref::Id(Id(1))]).map_err(|_| Refused::Store)
+    });
+    assert!(matches!(completing, Err(Refused::Rule)));
+    let undoing =
+        store.update(|list, history| history.latest_in_effect(list).map_err(|_| Refused::Rule));
+    assert!(matches!(undoing, Err(Refused::Rule)));
+    assert_eq!(snapshot(store), before, "nothing changed");
+    assert!(store.completed(5).is_err());
+    assert!(store.history_problem().is_some());
+    // Additions go on, unrecorded.
+    add_recorded(store, "three");
+    assert_eq!(texts(&snapshot(store).1), ["three", "two", "one"]);
+}
+
 macro_rules! contract {
     ($adapter:ident) => {
         mod $adapter {
@@ -275,6 +318,10 @@ macro_rules! contract {
             #[test]
             fn undo_walks_back_past_what_it_undid() {
                 super::undo_walks_back_past_what_it_undid(super::$adapter().store);
+            }
+            #[test]
+            fn a_broken_history_stops_what_needs_it_and_nothing_else() {
+                super::a_broken_history_stops_what_needs_it_and_nothing_else(super::$adapter());
             }
             #[test]
             fn a_change_the_list_no_longer_shows_is_not_undone() {

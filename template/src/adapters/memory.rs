@@ -3,14 +3,18 @@
 
 use std::cell::RefCell;
 
-use crate::domain::{Change, Completions, History, Journal, List, Logged, Record, completed};
-use crate::ports::{Store, StoreError};
+use crate::domain::{
+    BrokenHistory, Change, Completions, History, Journal, List, Logged, Record, completed,
+};
+use crate::ports::{Store, StoreError, StoreErrorKind};
 
 #[derive(Debug)]
 pub struct MemoryStore<R> {
     list: RefCell<List<R>>,
     /// Every change, oldest first, numbered from 1.
     history: RefCell<Vec<Change<R>>>,
+    /// Why the history cannot be used, once something broke it.
+    broken: RefCell<Option<BrokenHistory>>,
 }
 
 impl<R> Default for MemoryStore<R> {
@@ -18,7 +22,16 @@ impl<R> Default for MemoryStore<R> {
         Self {
             list: RefCell::new(List::default()),
             history: RefCell::new(Vec::new()),
+            broken: RefCell::new(None),
         }
+    }
+}
+
+impl<R> MemoryStore<R> {
+    /// Makes the history one that cannot be used, as a file store's can be
+    /// broken by a hand: to see how what uses a store copes.
+    pub fn break_history(&self, why: &str) {
+        *self.broken.borrow_mut() = Some(BrokenHistory(why.into()));
     }
 }
 
@@ -46,7 +59,8 @@ impl<R: Record> Store<R> for MemoryStore<R> {
         // Work on a copy so that a failing `f` leaves no trace.
         let mut draft = self.list.borrow().clone();
         let changes = self.history.borrow().clone();
-        let mut history = History::new(Ok(journal(&changes)));
+        let broken = self.broken.borrow().clone();
+        let mut history = History::new(broken.map_or_else(|| Ok(journal(&changes)), Err));
         let out = f(&mut draft, &mut history)?;
         let recorded = history.recorded().to_vec();
         self.history.borrow_mut().extend(recorded);
@@ -55,11 +69,18 @@ impl<R: Record> Store<R> for MemoryStore<R> {
     }
 
     fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
+        if let Some(BrokenHistory(message)) = self.broken.borrow().clone() {
+            return Err(StoreError {
+                kind: StoreErrorKind::Unusable,
+                message,
+                tip: None,
+            });
+        }
         let changes = self.history.borrow();
         Ok(completed(journal(&changes), &self.list.borrow(), count))
     }
 
     fn history_problem(&self) -> Option<String> {
-        None
+        self.broken.borrow().as_ref().map(|e| e.0.clone())
     }
 }
