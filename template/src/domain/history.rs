@@ -226,7 +226,8 @@ impl<'a, E: Entry> History<'a, E> {
         }
     }
 
-    /// The latest change that was not undone and that `list` shows, to undo.
+    /// The latest change that was not undone and that `list` shows, to
+    /// undo. Asked once a command: the history is read as far as it takes.
     pub fn latest_in_effect(&mut self, list: &List<E>) -> Result<Option<Logged<E>>, BrokenHistory> {
         let journal = self.journal.as_mut().map_err(|e| e.clone())?.take();
         Ok(journal.and_then(|j| latest_in_effect(j, list, &mut self.skipped)))

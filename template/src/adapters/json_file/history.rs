@@ -168,10 +168,15 @@ impl Journal {
     }
 
     /// The number a new change takes: one past the latest.
+    /// Reads only the beginning of each line it looks at, however long.
     fn next_number(&self) -> io::Result<u64> {
-        for line in self.lines() {
-            let (_, bytes) = line?;
-            if let Some(number) = change_number(&bytes) {
+        // Enough for `{"change": ` and any number.
+        const HEAD: u64 = 64;
+        let mut lines = self.lines();
+        while let Some((begins, _)) = lines.next_line(false)? {
+            let mut head = vec![0; HEAD.min(self.len - begins) as usize];
+            self.read_at(&mut head, begins)?;
+            if let Some(number) = change_number(&head) {
                 return Ok(number + 1);
             }
         }
@@ -227,7 +232,10 @@ impl Lines<'_> {
         Ok(())
     }
 
-    fn next_line(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
+    /// The next line and where it begins; with `whole` false, only as
+    /// much of its beginning as the window holds, and nothing more is kept
+    /// of a long line than a window.
+    fn next_line(&mut self, whole: bool) -> io::Result<Option<(u64, Vec<u8>)>> {
         if self.window.is_empty() {
             if self.window_at <= self.journal.start {
                 return Ok(None);
@@ -255,7 +263,10 @@ impl Lines<'_> {
                 return Ok(Some((self.window_at + begins as u64, line)));
             }
             self.window.truncate(end);
-            later.push(std::mem::take(&mut self.window));
+            let piece = std::mem::take(&mut self.window);
+            if whole {
+                later.push(piece);
+            }
             self.fill()?;
             end = self.window.len();
         }
@@ -266,7 +277,7 @@ impl Iterator for Lines<'_> {
     type Item = io::Result<(u64, Vec<u8>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let line = self.next_line();
+        let line = self.next_line(true);
         if line.is_err() {
             // Nothing more can be read after a read that failed.
             self.window.clear();
@@ -623,6 +634,24 @@ mod tests {
             assert_eq!(read_back(&lines, final_break), lines);
         }
         assert!(read_back(&[], true).is_empty());
+    }
+
+    #[test]
+    fn the_next_number_follows_the_last_line_that_has_one_however_long() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.jsonl");
+        let long = format!("{% raw %}{{\"change\": 7, \"text\": \"{}\"}}{% endraw %}\n", "x".repeat(3 << 16));
+        let journal = |tail: &str| {
+            let text = format!("{}{% raw %}{{\"change\": 6}}{% endraw %}\n{long}{tail}", header::<Todo>());
+            fs::write(&path, text).unwrap();
+            Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap()
+        };
+        assert_eq!(journal("").next_number().unwrap(), 8);
+        assert_eq!(
+            journal("{\"change\": 9, \"compl").next_number().unwrap(),
+            10
+        );
+        assert_eq!(journal("garbage\n\n").next_number().unwrap(), 8);
     }
 
     #[test]
