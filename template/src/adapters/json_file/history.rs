@@ -10,15 +10,15 @@
 //! ```
 //!
 //! A journal: lines are only ever appended, flushed to disk before the
-//! list is replaced (an undo's, after), and never cut because of what the
-//! list shows; the domain reads them against the list. The one exception
+//! list is replaced (an undo's, and a new list's first, after), and never
+//! cut because of what the list shows; the domain reads them against the
+//! list. The one exception
 //! is a writer taking back what it appended itself, in the same run, when
 //! the list could not be replaced. A last line without a line break is
 //! whole if it reads whole (an editor drops the final break), and is
 //! otherwise a write cut short or under way, passed over; a writer starts
 //! its own lines on a line of their own. The file is read from its end
-//! through a bounded buffer: a long history costs no more to keep than a
-//! short one, and reading a line costs its length.
+//! (`backward.rs`): a long history costs no more to keep than a short one.
 
 use std::borrow::Cow;
 use std::fs::{self, File};
@@ -31,6 +31,7 @@ use serde::Deserialize;
 use ulid::Ulid;
 
 use super::any_layout;
+use super::backward::{self, CHUNK, Lines};
 use super::document::{Checks, Reading, Source, Stored};
 use super::fields::Fields;
 use super::files::{self, Access, Owner};
@@ -65,9 +66,6 @@ fn header<R: JsonRecord>() -> String {
         serde_json::to_string(R::COLLECTION).unwrap_or_default()
     )
 }
-
-/// How much of the file is read at a time, from its end.
-const CHUNK: u64 = 64 * 1024;
 
 /// A history file, open to read.
 pub struct Journal {
@@ -121,9 +119,7 @@ impl Journal {
     }
 
     fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(at))?;
-        file.read_exact(buf)
+        backward::read_at(&self.file, buf, at)
     }
 
     /// Whether the last line ends with a line break.
@@ -136,13 +132,9 @@ impl Journal {
         Ok(last[0] == b'\n')
     }
 
-    /// The lines, newest first.
+    /// The lines after the header, newest first.
     fn lines(&self) -> Lines<'_> {
-        Lines {
-            journal: self,
-            window: Vec::new(),
-            window_at: self.len,
-        }
+        Lines::new(&self.file, self.start, self.len)
     }
 
     /// The changes, newest first, a line at a time: a change that touched
@@ -209,81 +201,6 @@ impl Journal {
             from += chunk.len() as u64;
         }
         Ok(breaks + 1)
-    }
-}
-
-/// The lines of a journal from its end, each without its line break and
-/// with where it begins. What is read and not yet given out is kept in a
-/// window of at most a chunk, past the line being put together.
-struct Lines<'j> {
-    journal: &'j Journal,
-    /// The bytes from `window_at` up to where the next line given out ends.
-    window: Vec<u8>,
-    window_at: u64,
-}
-
-impl Lines<'_> {
-    /// Reads the chunk before the window into it; the window is empty.
-    fn fill(&mut self) -> io::Result<()> {
-        let from = self.window_at.saturating_sub(CHUNK).max(self.journal.start);
-        self.window.resize((self.window_at - from) as usize, 0);
-        self.journal.read_at(&mut self.window, from)?;
-        self.window_at = from;
-        Ok(())
-    }
-
-    /// The next line and where it begins; with `whole` false, only as
-    /// much of its beginning as the window holds, and nothing more is kept
-    /// of a long line than a window.
-    fn next_line(&mut self, whole: bool) -> io::Result<Option<(u64, Vec<u8>)>> {
-        if self.window.is_empty() {
-            if self.window_at <= self.journal.start {
-                return Ok(None);
-            }
-            self.fill()?;
-        }
-        // The line's own break ends it; it does not begin it.
-        let mut end = self.window.len();
-        if self.window.last() == Some(&b'\n') {
-            end -= 1;
-        }
-        // Pieces of a line longer than the window, the latest first.
-        let mut later: Vec<Vec<u8>> = Vec::new();
-        loop {
-            let found = memchr::memrchr(b'\n', &self.window[..end]);
-            if found.is_some() || self.window_at <= self.journal.start {
-                let begins = found.map_or(0, |n| n + 1);
-                let size = end - begins + later.iter().map(Vec::len).sum::<usize>();
-                let mut line = Vec::with_capacity(size);
-                line.extend_from_slice(&self.window[begins..end]);
-                for piece in later.iter().rev() {
-                    line.extend_from_slice(piece);
-                }
-                self.window.truncate(begins);
-                return Ok(Some((self.window_at + begins as u64, line)));
-            }
-            self.window.truncate(end);
-            let piece = std::mem::take(&mut self.window);
-            if whole {
-                later.push(piece);
-            }
-            self.fill()?;
-            end = self.window.len();
-        }
-    }
-}
-
-impl Iterator for Lines<'_> {
-    type Item = io::Result<(u64, Vec<u8>)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let line = self.next_line(true);
-        if line.is_err() {
-            // Nothing more can be read after a read that failed.
-            self.window.clear();
-            self.window_at = self.journal.start;
-        }
-        line.transpose()
     }
 }
 
@@ -598,43 +515,6 @@ pub fn completed<R: JsonRecord>(
 mod tests {
     use super::*;
     use crate::domain::Todo;
-
-    /// The lines of a history holding `lines`, as `Lines` gives them back.
-    fn read_back(lines: &[Vec<u8>], final_break: bool) -> Vec<Vec<u8>> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.jsonl");
-        let mut bytes = header::<Todo>().into_bytes();
-        for (n, line) in lines.iter().enumerate() {
-            bytes.extend_from_slice(line);
-            if n + 1 < lines.len() || final_break {
-                bytes.push(b'\n');
-            }
-        }
-        fs::write(&path, bytes).unwrap();
-        let journal = Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap();
-        let read: Vec<(u64, Vec<u8>)> = journal.lines().map(Result::unwrap).collect();
-        // Each line begins where the file says it does.
-        let whole = fs::read(&path).unwrap();
-        for (at, line) in &read {
-            assert!(whole[*at as usize..].starts_with(line));
-        }
-        read.into_iter().rev().map(|(_, line)| line).collect()
-    }
-
-    #[test]
-    fn lines_are_read_back_whole_across_every_chunk_boundary() {
-        let chunk = CHUNK as usize;
-        let sizes = [0, 1, 2, chunk - 1, chunk, chunk + 1, 3 * chunk + 5, 7];
-        let lines: Vec<Vec<u8>> = sizes
-            .iter()
-            .enumerate()
-            .map(|(n, &size)| vec![b'a' + n as u8; size])
-            .collect();
-        for final_break in [true, false] {
-            assert_eq!(read_back(&lines, final_break), lines);
-        }
-        assert!(read_back(&[], true).is_empty());
-    }
 
     #[test]
     fn the_next_number_follows_the_last_line_that_has_one_however_long() {

@@ -14,10 +14,13 @@
 //! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
 //! - `render.rs`: writing back; `search.rs`: the search prefilter.
 //! - `merging.rs`: lists as a three-way merge sees them, and its result.
+//! - `history.rs`: the history beside the list, a journal; `backward.rs`
+//!   reads a file's lines from its end.
 //! - `files.rs`: links, locks, reading and atomic replacement;
 //!   `parallel.rs`: a part per core.
 
 mod any_layout;
+mod backward;
 mod canonical;
 #[cfg(test)]
 mod contract;
