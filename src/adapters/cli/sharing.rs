@@ -16,7 +16,8 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
     name: impl Fn(&R) -> String,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
-    let list = sharing.list::<R>().display().to_string();
+    // Paths are shown escaped, as titles are: a name cannot drive the terminal.
+    let list = table::visible(&sharing.list::<R>().display().to_string()).into_owned();
     match command {
         GitCommand::Setup => {
             for line in sharing.set_up::<R>()? {
@@ -35,6 +36,7 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
                 .unwrap_or(Path::new("the list"))
                 .display()
                 .to_string();
+            let shown = table::visible(&shown).into_owned();
             let report = sharing.merge::<R>(&shown, [&base, &ours, &theirs])?;
             Ok(tell(&shown, &report, &name, V::CONFLICTS))
         }
