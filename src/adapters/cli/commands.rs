@@ -80,7 +80,7 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
         let unmerged = format!("git has not finished merging {list}, which may hold one side only");
         let tip = format!(
             "run `my-todo git resolve` to merge both sides, settle any conflict it names, \
-             then `git add {list}`"
+             then `git add {list}`; if git could not run my-todo, run `my-todo git setup` too"
         );
         match sharing.unfinished::<Todo>() {
             Ok(false) => {}
