@@ -23,15 +23,12 @@ pub fn set_up(
     let top = work_tree(&dir)?;
     let prefix = text(&git(&dir, ["rev-parse", "--show-prefix"])?);
     let in_repo = format!("{prefix}{}", file.to_string_lossy());
-    let exclude = PathBuf::from(text(&git(
+    // Not `--git-path info/exclude`, which resolves a link there.
+    let common = text(&git(
         &dir,
-        [
-            "rev-parse",
-            "--path-format=absolute",
-            "--git-path",
-            "info/exclude",
-        ],
-    )?));
+        ["rev-parse", "--path-format=absolute", "--git-common-dir"],
+    )?);
+    let exclude = PathBuf::from(common).join("info").join("exclude");
     let attributes = top.join(".gitattributes");
     // Refused before anything changes: git reads no linked .gitattributes.
     for path in [&attributes, &exclude] {
