@@ -21,6 +21,7 @@
 # list before and after "done all" completes every todo into its history;
 # 10 todos beside a history of that many added todos no longer on the list;
 # and, once, a history whose last line is a todo with a 40 MiB description.
+# Then show and add on a list in a git work tree, beside one outside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -290,4 +291,36 @@ for name in show "history 1" add; do
   result=$(timed "$edge" "$name" "$edge.saved")
   read -r m rss <<<"$result"
   echo "| a 40 MiB description, done | $(kib "$edge.saved/todo.json") | $(kib "$edge.saved/$hist") | $name | $m ms | $rss MB |"
+done
+
+# A list in a git work tree, three folders down: every command first checks
+# whether git holds the list unmerged (a few stats of git's state files),
+# and a writer keeps its lock and history out of `git status`. Beside it,
+# the same list outside any repository, and inside one where git has stopped
+# a merge on another file, the one case where my-todo runs git to know.
+echo
+echo "### In a git work tree"
+echo
+echo "| todos | command | outside a repository | in a work tree | merge stopped on another file |"
+echo "|---:|---|---:|---:|---:|"
+for n in "${sizes[@]}"; do
+  dir="$work/$n" outside="$work/$n/outside" repo="$work/$n/repo"
+  mkdir -p "$outside" "$repo/a/b/c" "$dir/tree.saved"
+  cp "$dir/mine.orig" "$dir/tree.saved/todo.json"
+  cp "$dir/history.orig" "$dir/tree.saved/$hist"
+  git -C "$repo" init -q
+  for name in "show 5" add; do
+    cp "$dir/tree.saved/todo.json" "$dir/tree.saved/$hist" "$outside/"
+    cp "$dir/tree.saved/todo.json" "$dir/tree.saved/$hist" "$repo/a/b/c/"
+    # Assigned first, for set -e to see a failure.
+    result=$(timed "$outside" "$name" "$dir/tree.saved")
+    read -r o _ <<<"$result"
+    result=$(timed "$repo/a/b/c" "$name" "$dir/tree.saved")
+    read -r t _ <<<"$result"
+    touch "$repo/.git/MERGE_HEAD"
+    result=$(timed "$repo/a/b/c" "$name" "$dir/tree.saved")
+    read -r s _ <<<"$result"
+    rm "$repo/.git/MERGE_HEAD"
+    echo "| $n | $name | $o ms | $t ms | $s ms |"
+  done
 done

@@ -76,30 +76,11 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
         Command::Show { .. } | Command::Find { .. } | Command::History { .. }
     );
     if writes || reads {
-        let list = sharing.list::<Todo>().display().to_string();
-        let unmerged = format!("git has not finished merging {list}, which may hold one side only");
-        let tip = format!(
-            "run `my-todo git resolve` to merge both sides, settle any conflict it names, \
-             then `git add {list}`; if git could not run my-todo, run `my-todo git setup` too"
-        );
-        match sharing.unfinished::<Todo>() {
-            Ok(false) => {}
-            Ok(true) if writes => {
-                return Err(Failure::Report {
-                    code: exit::DATA,
-                    message: format!("{unmerged}; nothing was changed"),
-                    tip: Some(tip),
-                });
-            }
-            Ok(true) => warn(&format!("{unmerged}: {tip}")),
-            Err(e) => warn(&format!(
-                "cannot tell whether git has finished merging {list}: {e}"
-            )),
-        }
+        super::sharing::check_merged::<Todo, _, _>(sharing, writes)?;
     }
     let outcome = perform(command, view, app, sharing, out)?;
-    if writes && let Err(e) = sharing.keep_private::<Todo>() {
-        warn(&e.to_string());
+    if writes {
+        super::sharing::keep_private::<Todo, _, _>(sharing);
     }
     Ok(outcome)
 }
