@@ -649,3 +649,27 @@ fn three_newcomers_share_a_list_as_the_readme_says() {
     );
     converged(&[a, b, c], &expected);
 }
+
+#[test]
+#[ignore = "needs root"]
+fn a_repository_another_user_planted_above_the_list_is_left_alone() {
+    // As git's `safe.directory`: a `.git` in a shared folder, made by
+    // another user, is neither read for a merge state nor written to.
+    let dir = scratch();
+    let shared = shared_folder(dir.path());
+    by_nobody(&shared, &["git", "init", "-q", "."]);
+    by_nobody(&shared, &["touch", ".git/MERGE_HEAD"]);
+    by_nobody(&shared, &["chmod", "-R", "a+rwX", ".git"]);
+    let planted = fs::read(shared.join(".git/info/exclude")).unwrap();
+    let mine = shared.join("mine");
+    fs::create_dir(&mine).unwrap();
+    for writer in [create("mine"), vec![REMOVE, "1"]] {
+        let out = run(&mine, &writer);
+        assert_ok(&out);
+        assert_eq!(stderr(&out), "", "{writer:?}");
+    }
+    let out = run(&mine, &[LIST]);
+    assert_ok(&out);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(fs::read(shared.join(".git/info/exclude")).unwrap(), planted);
+}
