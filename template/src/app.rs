@@ -6,8 +6,8 @@ pub mod sharing;
 use jiff::Timestamp;
 
 use crate::domain::{
-    BrokenHistory, Change, Completions, Entry, Id, ListFull, Needle, NumberTaken, Ref, Title, Todo,
-    Undone, Unknown, Unreadable, undo,
+    BrokenHistory, CannotUndo, Change, Completions, Entry, ListFull, Needle, Ref, Renumbered,
+    Title, Todo, Undone, Unknown, Unreadable, undo,
 };
 use crate::ports::{Clock, Store, StoreError, UlidSource};
 
@@ -23,17 +23,28 @@ pub enum AppError {
     Full(#[from] ListFull),
     #[error(transparent)]
     History(#[from] BrokenHistory),
-    #[error(transparent)]
-    Taken(#[from] NumberTaken),
+}
+
+impl From<CannotUndo> for AppError {
+    fn from(error: CannotUndo) -> Self {
+        match error {
+            CannotUndo::Unreadable(e) => e.into(),
+            CannotUndo::Full(e) => e.into(),
+        }
+    }
 }
 
 /// What `undo` did.
 #[derive(Debug)]
 pub enum Reverted {
-    /// The todo added was taken off the list.
-    Added { id: Id, todo: Todo },
-    /// The todos completed are back, as they were.
-    Done(Vec<Todo>),
+    /// The todo added was taken off the list; it had the number it has here.
+    Added(Todo),
+    /// The todos completed are back, as they were but for the numbers
+    /// `renumbered` says were given to others meanwhile.
+    Done {
+        todos: Vec<Todo>,
+        renumbered: Vec<Renumbered>,
+    },
 }
 
 /// What `undo` did, if anything, and the parts of the history it passed over.
@@ -115,11 +126,14 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
                 Some((number, undone)) => {
                     history.record(Change::Undid { change: number });
                     Some(match undone {
-                        Undone::Added { id, entry } => Reverted::Added {
-                            id,
-                            todo: entry.read()?,
+                        Undone::Added { entry } => Reverted::Added(entry.read()?),
+                        Undone::Done {
+                            entries,
+                            renumbered,
+                        } => Reverted::Done {
+                            todos: S::Entry::read_all(&entries)?,
+                            renumbered,
                         },
-                        Undone::Done { entries } => Reverted::Done(S::Entry::read_all(&entries)?),
                     })
                 }
                 None => None,

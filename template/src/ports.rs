@@ -114,6 +114,15 @@ pub trait Repository {
     /// Has git merge the file at `list` with this program from now on, and
     /// keep `private` (names beside it) out of sight. Says what it did.
     fn set_up(&self, list: &Path, private: &[String]) -> Result<Vec<String>, RepositoryError>;
+
+    /// Whether git holds the file at `list` unmerged: a merge, rebase or
+    /// cherry-pick stopped with a conflict in it, and the file may hold one
+    /// side only. Costs a few `stat`s when git is not stopped.
+    fn unfinished(&self, list: &Path) -> Result<bool, RepositoryError>;
+
+    /// Keeps `private`, names beside `list`, out of `git status` where
+    /// `list` is in a work tree; does nothing elsewhere, and runs no git.
+    fn keep_private(&self, list: &Path, private: &[String]) -> Result<(), RepositoryError>;
 }
 
 /// The three versions git keeps of a file it could not merge.

@@ -91,5 +91,8 @@ mod links;
 #[cfg(unix)]
 #[path = "faults/owners.rs"]
 mod owners;
+#[cfg(unix)]
+#[path = "faults/pulls.rs"]
+mod pulls;
 #[path = "faults/sequences.rs"]
 mod sequences;

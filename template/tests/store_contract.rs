@@ -198,8 +198,8 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
                 change: latest.number,
             });
             Ok::<_, Refused>(undone.map(|undone| match undone {
-                Undone::Added { id, .. } => vec![id],
-                Undone::Done { entries } => entries.iter().map(Entry::id).collect(),
+                Undone::Added { entry } => vec![entry.id()],
+                Undone::Done { entries, .. } => entries.iter().map(Entry::id).collect(),
             }))
         })
         .unwrap()

@@ -136,6 +136,27 @@ impl<V, G: Repository> Sharing<V, G> {
         Ok(self.repository.set_up(self.versions.location(), &private)?)
     }
 
+    /// Whether git holds the list unmerged: a merge it could not make
+    /// (without the driver, say) left one side in it, or conflict markers.
+    pub fn unfinished<R: Record>(&self) -> Result<bool, SharingError>
+    where
+        V: Versions<R>,
+    {
+        Ok(self.repository.unfinished(self.versions.location())?)
+    }
+
+    /// Keeps the files beside the list that are this clone's own out of
+    /// `git status`, where the list is in a work tree, set up or not.
+    pub fn keep_private<R: Record>(&self) -> Result<(), SharingError>
+    where
+        V: Versions<R>,
+    {
+        let private = self.versions.private_files();
+        Ok(self
+            .repository
+            .keep_private(self.versions.location(), &private)?)
+    }
+
     /// Names the records a merge reports on, reading only those.
     fn report<R: Record>(&self, merged: &Merged<V::Fields>) -> Report<R>
     where

@@ -17,7 +17,8 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::{Entry, Id, List, Record, Ref};
+use super::list::MAX_ID;
+use super::{Entry, Id, List, ListFull, Record, Ref, Renumbered, Unreadable};
 
 /// One change a command made to a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,19 +248,27 @@ impl<'a, E: Entry> History<'a, E> {
 /// What undoing a change did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undone<E> {
-    /// The record added was taken off the list.
-    Added { id: Id, entry: E },
+    /// The record added was taken off the list, found by its ULID: its
+    /// number is the one it had on the list, whatever the change recorded.
+    Added { entry: E },
     /// The records completed that the list did not hold are back on it,
-    /// as they were.
-    Done { entries: Vec<E> },
+    /// as they were, but for those whose numbers were given to other
+    /// records since (by a pull, say): those got new ones, as a merge gives.
+    Done {
+        entries: Vec<E>,
+        renumbered: Vec<Renumbered>,
+    },
 }
 
-/// A record that cannot be put back: its number has been given to another.
+/// Why a change could not be undone; the list is left as it was.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{noun} #{id} cannot be put back: another {noun} has that number now")]
-pub struct NumberTaken {
-    pub noun: &'static str,
-    pub id: Id,
+pub enum CannotUndo {
+    /// A record to put back under a new number cannot be read.
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
+    /// A record to put back needs a new number and none is left.
+    #[error(transparent)]
+    Full(#[from] ListFull),
 }
 
 /// Undoes `change`, which `list` shows, on `list`: an addition is taken
@@ -269,36 +278,61 @@ pub struct NumberTaken {
 pub fn undo<E: Entry>(
     list: &mut List<E>,
     change: Change<E>,
-) -> Result<Option<Undone<E>>, NumberTaken> {
+) -> Result<Option<Undone<E>>, CannotUndo> {
     match change {
-        Change::Added { id, ulid } => {
+        Change::Added { ulid, .. } => {
             let entry = list
                 .remove(&[Ref::Ulid(ulid)])
                 .ok()
                 .and_then(|mut e| e.pop());
-            Ok(entry.map(|entry| Undone::Added { id, entry }))
+            Ok(entry.map(|entry| Undone::Added { entry }))
         }
         Change::Done { entries, .. } => {
             let mut holds = Holds::new(list);
-            let missing: Vec<E> = entries
+            let mut missing: Vec<E> = entries
                 .into_iter()
                 .filter(|e| !holds.holds(e.ulid()))
                 .collect();
             if missing.is_empty() {
                 return Ok(None);
             }
-            let ids: Vec<Ref> = missing.iter().map(|e| Ref::Id(e.id())).collect();
-            if let Some(Ref::Id(id)) = list.find_any(&ids) {
-                return Err(NumberTaken {
-                    noun: E::Record::NOUN,
-                    id,
-                });
-            }
+            let renumbered = give_free_numbers(list, &mut missing)?;
             list.restore(missing.clone());
-            Ok(Some(Undone::Done { entries: missing }))
+            Ok(Some(Undone::Done {
+                entries: missing,
+                renumbered,
+            }))
         }
         Change::Undid { .. } => Ok(None),
     }
+}
+
+/// Gives each of `entries` whose number a record on `list` has now the
+/// list's next free number, in order.
+fn give_free_numbers<E: Entry>(
+    list: &List<E>,
+    entries: &mut [E],
+) -> Result<Vec<Renumbered>, CannotUndo> {
+    let numbers: Vec<Ref> = entries.iter().map(|e| Ref::Id(e.id())).collect();
+    if list.find_any(&numbers).is_none() {
+        return Ok(Vec::new());
+    }
+    let taken: HashSet<Id> = list.entries().iter().map(Entry::id).collect();
+    let mut renumbered = Vec::new();
+    let taking = entries.iter_mut().filter(|e| taken.contains(&e.id()));
+    for (next, entry) in (list.next_id().0..).zip(taking) {
+        if next > MAX_ID {
+            return Err(ListFull(E::Record::NOUN).into());
+        }
+        let from = entry.id();
+        *entry = entry.renumbered(Id(next))?;
+        renumbered.push(Renumbered {
+            ulid: entry.ulid(),
+            from,
+            to: Id(next),
+        });
+    }
+    Ok(renumbered)
 }
 
 #[cfg(test)]
@@ -357,7 +391,10 @@ mod tests {
         };
         assert_eq!(
             undo(&mut list, done.clone()),
-            Ok(Some(Undone::Done { entries }))
+            Ok(Some(Undone::Done {
+                entries,
+                renumbered: vec![]
+            }))
         );
         assert_eq!(ids(&list), [1, 2, 3, 4]);
         assert_eq!(list.next_id(), next, "numbers are never given out twice");
@@ -378,50 +415,81 @@ mod tests {
         assert_eq!(
             undo(&mut list, done),
             Ok(Some(Undone::Done {
-                entries: vec![entries[1].clone()]
+                entries: vec![entries[1].clone()],
+                renumbered: vec![]
             }))
         );
         assert_eq!(ids(&list), [1, 2, 3]);
     }
 
     #[test]
-    fn undoing_an_add_takes_it_off_and_keeps_its_number_used() {
+    fn undoing_an_add_takes_it_off_by_its_ulid_and_keeps_its_number_used() {
         let mut list = list(&[1]);
-        let added = list.add(item).unwrap();
+        let mut added = list.add(item).unwrap();
         let change = Change::Added {
             id: added.id,
             ulid: added.ulid,
         };
+        // A rebase gave it another number since.
+        list.remove(&[Ref::Id(Id(2))]).unwrap();
+        added.id = Id(5);
+        list.restore(vec![added.clone()]);
         assert!(change.in_effect(&list));
         let undone = undo(&mut list, change.clone()).unwrap();
-        assert_eq!(
-            undone,
-            Some(Undone::Added {
-                id: Id(2),
-                entry: added
-            })
-        );
+        assert_eq!(undone, Some(Undone::Added { entry: added }), "as #5");
         assert_eq!(ids(&list), [1]);
-        assert_eq!(list.next_id(), Id(3));
+        assert_eq!(list.next_id(), Id(6));
         assert!(!change.in_effect(&list));
         assert_eq!(undo(&mut list, change), Ok(None), "already gone");
     }
 
     #[test]
-    fn a_record_whose_number_was_given_again_is_not_put_back() {
-        let mut list = list(&[1, 2]);
-        let done = done(&mut list, &[2]);
-        // A hand edit gave #2 to another record.
+    fn a_record_whose_number_was_given_again_comes_back_with_the_next_one() {
+        let mut list = list(&[1, 2, 3]);
+        let done = done(&mut list, &[2, 3]);
+        // A pull gave #2 to another record, and #4 to a third.
         let mut other = item(Id(2));
         other.ulid = Ulid::from_parts(9, 9);
-        list.restore(vec![other]);
+        let mut third = item(Id(4));
+        third.ulid = Ulid::from_parts(9, 10);
+        list.restore(vec![other, third]);
+        let Some(Undone::Done {
+            entries,
+            renumbered,
+        }) = undo(&mut list, done).unwrap()
+        else {
+            panic!("put back")
+        };
+        assert_eq!(entries.iter().map(|e| e.id.0).collect::<Vec<_>>(), [5, 3]);
+        assert_eq!(
+            renumbered
+                .iter()
+                .map(|r| (r.from.0, r.to.0))
+                .collect::<Vec<_>>(),
+            [(2, 5)]
+        );
+        assert_eq!(renumbered[0].ulid, entries[0].ulid);
+        let mut numbers = ids(&list);
+        numbers.sort();
+        assert_eq!(numbers, [1, 2, 3, 4, 5]);
+        assert_eq!(list.next_id(), Id(6));
+    }
+
+    #[test]
+    fn a_record_without_a_free_number_is_not_put_back() {
+        let mut list = list(&[1, 2]);
+        let done = done(&mut list, &[2]);
+        let mut other = item(Id(2));
+        other.ulid = Ulid::from_parts(9, 9);
+        let mut last = item(Id(MAX_ID));
+        last.ulid = Ulid::from_parts(9, 10);
+        list.restore(vec![other, last]);
+        let before = list.clone();
         assert_eq!(
             undo(&mut list, done),
-            Err(NumberTaken {
-                noun: "item",
-                id: Id(2)
-            })
+            Err(CannotUndo::Full(ListFull("item")))
         );
+        assert_eq!(list, before, "nothing changed");
     }
 
     #[test]

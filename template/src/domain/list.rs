@@ -314,6 +314,10 @@ pub(super) mod tests {
         fn ulid(&self) -> Ulid {
             self.ulid
         }
+
+        fn with_id(self, id: Id) -> Self {
+            Self { id, ..self }
+        }
     }
 
     impl Item {

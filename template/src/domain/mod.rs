@@ -13,7 +13,7 @@ mod title;
 mod todo;
 
 pub use history::{
-    BrokenHistory, Change, Completed, Completions, History, Journal, Logged, NumberTaken, Undone,
+    BrokenHistory, CannotUndo, Change, Completed, Completions, History, Journal, Logged, Undone,
     completed, latest_in_effect, undo,
 };
 pub use list::{InvalidList, List, ListFull, Unknown};

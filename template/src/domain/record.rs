@@ -26,6 +26,9 @@ pub trait Record: Clone {
 
     fn id(&self) -> Id;
     fn ulid(&self) -> Ulid;
+    /// The same record with number `id`: what a record put back gets when
+    /// its number has been given to another since.
+    fn with_id(self, id: Id) -> Self;
 }
 
 /// A record as a store holds it: its number and ULID at hand, the rest read
@@ -38,6 +41,10 @@ pub trait Entry: From<Self::Record> + Clone {
     fn ulid(&self) -> Ulid;
     /// The whole record; fails if what was stored turns out not to be one.
     fn read(&self) -> Result<Self::Record, Unreadable>;
+    /// The same record with number `id`.
+    fn renumbered(&self, id: Id) -> Result<Self, Unreadable> {
+        Ok(Self::from(self.read()?.with_id(id)))
+    }
     /// Every record of `entries`, in order, or the first that cannot be
     /// read. A store that can read many at once faster says so here.
     fn read_all(entries: &[Self]) -> Result<Vec<Self::Record>, Unreadable>

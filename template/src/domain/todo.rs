@@ -23,6 +23,10 @@ impl Record for Todo {
     fn ulid(&self) -> Ulid {
         self.ulid
     }
+
+    fn with_id(self, id: Id) -> Self {
+        Self { id, ..self }
+    }
 }
 
 impl Todo {

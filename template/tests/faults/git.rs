@@ -13,12 +13,12 @@ use super::harness::*;
 
 /// Repositories in a scratch folder: a bare origin and its clones, with a
 /// git configuration of their own.
-struct Repos {
+pub(super) struct Repos {
     root: TempDir,
 }
 
 impl Repos {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let repos = Self { root: scratch() };
         let config = repos.root.path().join("gitconfig");
         fs::write(
@@ -31,12 +31,12 @@ impl Repos {
         repos
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(super) fn path(&self, name: &str) -> PathBuf {
         self.root.path().join(name)
     }
 
     /// `git` in `dir`, free of the caller's and the system's settings.
-    fn git(&self, dir: &Path, args: &[&str]) -> Output {
+    pub(super) fn git(&self, dir: &Path, args: &[&str]) -> Output {
         let mut cmd = Command::new("git");
         cmd.current_dir(dir)
             .args(args)
@@ -51,7 +51,7 @@ impl Repos {
     }
 
     /// The binary in `dir`, with the same settings as `git`, which it runs.
-    fn todo(&self, dir: &Path, args: &[&str]) -> Output {
+    pub(super) fn todo(&self, dir: &Path, args: &[&str]) -> Output {
         {{crate_name}}(dir)
             .args(args)
             .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
@@ -64,7 +64,7 @@ impl Repos {
     /// Creates a record holding `text` in `dir`, made `time` seconds into
     /// a day after every other record: which of two records is older
     /// decides which keeps its number.
-    fn create_at(&self, dir: &Path, text: &str, time: u32) -> Output {
+    pub(super) fn create_at(&self, dir: &Path, text: &str, time: u32) -> Output {
         let mut cmd = {{crate_name}}(dir);
         cmd.args(create(text)).env(
             "{{project-name | shouty_snake_case}}_NOW",
@@ -73,14 +73,14 @@ impl Repos {
         cmd.output().unwrap()
     }
 
-    fn ok(&self, dir: &Path, args: &[&str]) -> Output {
+    pub(super) fn ok(&self, dir: &Path, args: &[&str]) -> Output {
         let out = self.git(dir, args);
         assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
         out
     }
 
     /// A clone of origin named `name`, set up with `git setup`.
-    fn clone(&self, name: &str) -> PathBuf {
+    pub(super) fn clone(&self, name: &str) -> PathBuf {
         self.ok(self.root.path(), &["clone", "-q", "origin.git", name]);
         let dir = self.path(name);
         assert_ok(&self.todo(&dir, &["git", "setup"]));
@@ -88,13 +88,13 @@ impl Repos {
     }
 
     /// Commits everything in `dir`.
-    fn commit(&self, dir: &Path, message: &str) {
+    pub(super) fn commit(&self, dir: &Path, message: &str) {
         self.ok(dir, &["add", "-A"]);
         self.ok(dir, &["commit", "-q", "--allow-empty", "-m", message]);
     }
 
     /// Brings `dir` up to date with origin by `pull_args`, then pushes.
-    fn sync(&self, dir: &Path, pull_args: &[&str]) {
+    pub(super) fn sync(&self, dir: &Path, pull_args: &[&str]) {
         let pull = [&["pull", "-q"][..], pull_args, &["origin", "main"]].concat();
         let out = self.git(dir, &pull);
         assert!(
@@ -107,7 +107,7 @@ impl Repos {
 }
 
 /// The first clone, with a list of `count` records, pushed.
-fn started(repos: &Repos, count: u64) -> PathBuf {
+pub(super) fn started(repos: &Repos, count: u64) -> PathBuf {
     let a = repos.clone("a");
     for n in 1..=count {
         assert_ok(&run(&a, &create(&format!("start {n}"))));
@@ -117,7 +117,7 @@ fn started(repos: &Repos, count: u64) -> PathBuf {
     a
 }
 
-fn texts(dir: &Path) -> BTreeSet<String> {
+pub(super) fn texts(dir: &Path) -> BTreeSet<String> {
     records(dir)
         .iter()
         .map(|r| r[TEXT].as_str().unwrap().to_owned())
@@ -125,7 +125,7 @@ fn texts(dir: &Path) -> BTreeSet<String> {
 }
 
 /// That the clones hold the same bytes: `expected`, each once, numbers unique.
-fn converged(clones: &[PathBuf], expected: &BTreeSet<String>) {
+pub(super) fn converged(clones: &[PathBuf], expected: &BTreeSet<String>) {
     let first = fs::read(clones[0].join(FILE)).unwrap();
     for clone in clones {
         assert_eq!(fs::read(clone.join(FILE)).unwrap(), first, "{clone:?}");

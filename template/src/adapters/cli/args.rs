@@ -203,7 +203,10 @@ pub enum GitCommand {
             not a list leaves OURS untouched.",
         after_help = "In .git/config, as `{{project-name}} git setup` writes it:\n  \
             [merge \"{{project-name}}\"]\n  \
-            \tdriver = {{project-name}} git merge %O %A %B %P"
+            \tdriver = /home/me/.cargo/bin/{{project-name}} git merge -- %O %A %B %P\n\n\
+            The program is named by its full path, so that git finds it wherever it \
+            runs (a GUI, an IDE, a cron job); `--` keeps a list named like `-x.json` \
+            from being read as an option."
     )]
     Merge {
         /// The version both sides come from (git's %O); empty when both added the list

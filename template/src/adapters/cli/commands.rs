@@ -9,7 +9,7 @@ use super::args::{self, Cli, Command, Named};
 use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
 use crate::app::sharing::Sharing;
 use crate::app::{App, AppError, Reverted};
-use crate::domain::{BrokenHistory, Ref, Todo};
+use crate::domain::{BrokenHistory, Ref, Renumbered, Todo};
 use crate::ports::{Clock, Repository, Store, StoreErrorKind, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code.
@@ -31,10 +31,6 @@ impl From<AppError> for Failure {
                     "{{project-name}} never writes over a history it cannot read; fix it in an editor, \
                      or move it aside to start a new one (show, find and add work meanwhile)",
                 ),
-            ),
-            AppError::Taken(_) => (
-                exit::DATA,
-                Some("the list was changed by hand; nothing was undone"),
             ),
             AppError::Store(e) => {
                 let code = match e.kind {
@@ -62,7 +58,35 @@ impl From<AppError> for Failure {
 }
 
 /// Runs `command` against the use cases, printing on `out` as `view` asks.
+/// A list git holds unmerged is not changed, and read with a warning; the
+/// files a change leaves beside a list in git stay out of `git status`.
 pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Repository>(
+    command: Command,
+    view: View,
+    app: &App<S, C, U>,
+    sharing: &Sharing<V, G>,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    let writes = matches!(
+        command,
+        Command::Add { .. } | Command::Done { .. } | Command::Undo
+    );
+    let reads = matches!(
+        command,
+        Command::Show { .. } | Command::Find { .. } | Command::History { .. }
+    );
+    if writes || reads {
+        super::sharing::check_merged::<Todo, _, _>(sharing, writes)?;
+    }
+    let outcome = perform(command, view, app, sharing, out)?;
+    if writes {
+        super::sharing::keep_private::<Todo, _, _>(sharing);
+    }
+    Ok(outcome)
+}
+
+/// Runs `command`, once `execute` has checked the list may be used.
+fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Repository>(
     command: Command,
     view: View,
     app: &App<S, C, U>,
@@ -157,26 +181,29 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
                 return Ok(Outcome::NothingFound);
             };
             let saved = match &reverted {
-                Reverted::Added { id, .. } => format!("the add of #{id} was undone"),
-                Reverted::Done(todos) => format!("{} back on the list", saved(todos, "put")),
+                Reverted::Added(todo) => format!("the add of #{} was undone", todo.id),
+                Reverted::Done { todos, .. } => format!("{} back on the list", saved(todos, "put")),
             };
             let printed = match &reverted {
-                Reverted::Added { id, todo } => describe(
+                Reverted::Added(todo) => describe(
                     out,
                     "Undid add",
-                    *id,
+                    todo.id,
                     todo.title.as_str(),
                     &todo.description,
                 ),
-                Reverted::Done(todos) => todos.iter().try_for_each(|todo| {
-                    describe(
-                        out,
-                        "Undid done",
-                        todo.id,
-                        todo.title.as_str(),
-                        &todo.description,
-                    )
-                }),
+                Reverted::Done { todos, renumbered } => {
+                    moved(todos, renumbered);
+                    todos.iter().try_for_each(|todo| {
+                        describe(
+                            out,
+                            "Undid done",
+                            todo.id,
+                            todo.title.as_str(),
+                            &todo.description,
+                        )
+                    })
+                }
             };
             printed.map_err(|e| Failure::output(e, Some(&saved)))?;
             return Ok(Outcome::Saved(saved));
@@ -240,5 +267,23 @@ fn skipped(parts: &[BrokenHistory]) {
         warn(&format!(
             "{part}; passed over (fix or delete that line in an editor)"
         ));
+    }
+}
+
+/// Says which todos put back have new numbers, as `git merge` says it.
+fn moved(todos: &[Todo], renumbered: &[Renumbered]) {
+    let mut err = anstream::stderr().lock();
+    for r in renumbered {
+        let title = todos
+            .iter()
+            .find(|t| t.ulid == r.ulid)
+            .map(|t| format!(" '{}'", table::visible(t.title.as_str())))
+            .unwrap_or_default();
+        // Nothing useful is left to do if stderr itself is gone.
+        let _ = writeln!(
+            err,
+            "#{}{title} is back as #{}: another todo has #{} now",
+            r.from, r.to, r.from
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Failure, GitCommand, Outcome, exit, table};
+use super::{Failure, GitCommand, Outcome, exit, table, warn};
 use crate::app::sharing::{Report, Sharing, SharingError};
 use crate::domain::Record;
 use crate::ports::{Repository, StoreErrorKind, Versions};
@@ -16,7 +16,8 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
     name: impl Fn(&R) -> String,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
-    let list = sharing.list::<R>().display().to_string();
+    // Paths are shown escaped, as titles are: a name cannot drive the terminal.
+    let list = table::visible(&sharing.list::<R>().display().to_string()).into_owned();
     match command {
         GitCommand::Setup => {
             for line in sharing.set_up::<R>()? {
@@ -35,6 +36,7 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
                 .unwrap_or(Path::new("the list"))
                 .display()
                 .to_string();
+            let shown = table::visible(&shown).into_owned();
             let report = sharing.merge::<R>(&shown, [&base, &ours, &theirs])?;
             Ok(tell(&shown, &report, &name, V::CONFLICTS))
         }
@@ -51,6 +53,43 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
                 Ok(outcome)
             }
         },
+    }
+}
+
+/// Refuses a change to a list git holds unmerged (`writes`), or warns
+/// that reading it may show one side only.
+pub fn check_merged<R: Record, V: Versions<R>, G: Repository>(
+    sharing: &Sharing<V, G>,
+    writes: bool,
+) -> Result<(), Failure> {
+    let list = table::visible(&sharing.list::<R>().display().to_string()).into_owned();
+    let unmerged = format!("git has not finished merging {list}, which may hold one side only");
+    let tip = format!(
+        "run `{{project-name}} git resolve` to merge both sides, settle any conflict it names, \
+         then `git add {list}`; if git could not run {{project-name}}, run `{{project-name}} git setup` too"
+    );
+    match sharing.unfinished::<R>() {
+        Ok(false) => {}
+        Ok(true) if writes => {
+            return Err(Failure::Report {
+                code: exit::DATA,
+                message: format!("{unmerged}; nothing was changed"),
+                tip: Some(tip),
+            });
+        }
+        Ok(true) => warn(&format!("{unmerged}: {tip}")),
+        Err(e) => warn(&format!(
+            "cannot tell whether git has finished merging {list}: {e}"
+        )),
+    }
+    Ok(())
+}
+
+/// After a change: the files it left beside a list in a work tree stay
+/// out of `git status`, or a warning says why they could not.
+pub fn keep_private<R: Record, V: Versions<R>, G: Repository>(sharing: &Sharing<V, G>) {
+    if let Err(e) = sharing.keep_private::<R>() {
+        warn(&e.to_string());
     }
 }
 

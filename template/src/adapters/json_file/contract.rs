@@ -160,6 +160,10 @@ impl Record for Note {
     fn ulid(&self) -> Ulid {
         self.ulid
     }
+
+    fn with_id(self, id: Id) -> Self {
+        Self { id, ..self }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
