@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::Id;
 use super::list::{EXHAUSTED, MAX_ID};
+use super::record::Id;
 
 /// A record's fields as a merge sees them: compared whole first, and split
 /// into single fields only where the sides differ.

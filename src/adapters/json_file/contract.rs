@@ -10,10 +10,12 @@ use std::fmt::Debug;
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
-use super::document::{Checks, Document, Reading, Stored, parse, parse_telling};
+use super::document::Document;
+use super::lines_check::LinesCheck;
+use super::open::parse;
 use super::record::JsonRecord;
 use super::render::render;
-use super::scanner::LinesCheck;
+use super::source::{Checks, Layout, Stored};
 use crate::domain::{Entry, Id, Needle, Record};
 
 /// What the laws need to make records of a type.
@@ -65,19 +67,19 @@ pub fn written_reads_back_the_same<R: Samples>(texts: &[String]) {
     let text = rendered(&doc);
     let expected = records(&doc);
     for checks in [Checks::Shape, Checks::All] {
-        let (again, reading) = parse_telling::<R>("list.json", text.clone(), checks)
+        let again = parse::<R>("list.json", text.clone(), checks)
             .unwrap_or_else(|e| panic!("{checks:?}: {e}\n{text}"));
         assert_eq!(
-            reading,
-            Reading::AsWritten,
+            again.layout,
+            Layout::AsWritten,
             "{checks:?}: the fast way was not taken"
         );
         assert_eq!(records(&again), expected, "{checks:?}");
         assert_eq!(rendered(&again), text, "{checks:?}");
         let other = run_together(&text);
-        let (again, reading) = parse_telling::<R>("list.json", other.clone(), checks)
+        let again = parse::<R>("list.json", other.clone(), checks)
             .unwrap_or_else(|e| panic!("{checks:?}: {e}\n{other}"));
-        assert_eq!(reading, Reading::AnyLayout, "{checks:?}: {other}");
+        assert_eq!(again.layout, Layout::Other, "{checks:?}: {other}");
         assert_eq!(records(&again), expected, "{checks:?}, any layout");
     }
 }
@@ -258,9 +260,8 @@ mod tests {
 
     #[test]
     fn any_layout_is_read_and_written_back_in_the_canonical_layout() {
-        let (mut doc, reading) =
-            parse_telling::<Note>("notes.json", HAND_WRITTEN.to_owned(), Checks::All).unwrap();
-        assert_eq!(reading, Reading::AnyLayout);
+        let mut doc = parse::<Note>("notes.json", HAND_WRITTEN.to_owned(), Checks::All).unwrap();
+        assert_eq!(doc.layout, Layout::Other);
         assert_eq!(doc.list.next_id(), Id(3));
         assert_eq!(doc.list.entries()[0].read().unwrap().text, "Buy milk");
         doc.list
@@ -273,10 +274,10 @@ mod tests {
         ));
         assert!(text.contains(r#""text": """#));
         assert_eq!(
-            parse_telling::<Note>("notes.json", text.clone(), Checks::All)
+            parse::<Note>("notes.json", text.clone(), Checks::All)
                 .unwrap()
-                .1,
-            Reading::AsWritten
+                .layout,
+            Layout::AsWritten
         );
         assert!(text.contains("  \"owner\": {\"name\": \"Ada\"},\n"));
         assert!(text.ends_with(

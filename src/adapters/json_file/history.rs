@@ -32,13 +32,13 @@ use ulid::Ulid;
 
 use super::any_layout;
 use super::backward::{self, CHUNK, Lines};
-use super::document::{Checks, Reading, Source, Stored};
 use super::fields::Fields;
 use super::files::{self, Access, Owner};
 use super::layout::VERSION;
 use super::parallel;
 use super::record::JsonRecord;
 use super::render;
+use super::source::{Checks, Layout, Source, Stored};
 use crate::domain::{
     BrokenHistory, Change, Completed, Completions, Entry, Id, List, Logged, completed as shown,
     parse_ulid,
@@ -294,12 +294,19 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
             entries: vec![Stored::Read {
                 id,
                 ulid,
-                source: Arc::new(Source::new(name, bytes, Checks::All)),
+                source: as_written(Source::new(name, bytes, Checks::All)),
                 span,
             }],
         },
     };
     Ok(Logged { number, change })
+}
+
+/// A history line's text: my-todo writes a record there as it writes one
+/// on a list's line, and puts it back on the list as it is.
+fn as_written(source: Source) -> Arc<Source> {
+    source.read_in(Layout::AsWritten);
+    Arc::new(source)
 }
 
 /// The history of the list at `target`: none if there is none yet; `Ok(Err)`
@@ -327,17 +334,15 @@ impl Appended {
     }
 }
 
-/// The lines that record `changes` in `journal` (none yet: a new
-/// history). How the records were read says how to write them back.
+/// The lines that record `changes` in `journal` (none yet: a new history).
 pub fn lines<R: JsonRecord>(
     journal: Option<&Journal>,
     changes: &[Change<Stored<R>>],
-    reading: Reading,
 ) -> io::Result<Vec<Vec<u8>>> {
     let first = journal.map_or(Ok(1), Journal::next_number)?;
     let mut parts = Vec::new();
     for (number, change) in (first..).zip(changes) {
-        write_change(&mut parts, change, number, reading)?;
+        write_change(&mut parts, change, number)?;
     }
     Ok(parts)
 }
@@ -446,7 +451,6 @@ fn write_change<R: JsonRecord>(
     out: &mut Vec<Vec<u8>>,
     change: &Change<Stored<R>>,
     number: u64,
-    reading: Reading,
 ) -> io::Result<()> {
     match change {
         Change::Added { id, ulid } => {
@@ -470,7 +474,7 @@ fn write_change<R: JsonRecord>(
                 let mut lines = Vec::with_capacity(part.len() * (begin.len() + 128));
                 for entry in &entries[part] {
                     lines.extend_from_slice(begin.as_bytes());
-                    render::write_entry(&mut lines, entry, reading)?;
+                    render::write_entry(&mut lines, entry)?;
                     lines.extend_from_slice(b"}\n");
                 }
                 Ok::<_, io::Error>(lines)

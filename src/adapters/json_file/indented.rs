@@ -23,14 +23,14 @@ use std::sync::Arc;
 use memchr::memchr_iter;
 
 use super::any_layout;
-use super::document::{Checks, Source, Stored};
+use super::document::Parts;
 use super::layout::read_number;
 use super::record::JsonRecord;
-use super::scanner::Scanned;
+use super::source::{Checks, Source, Stored};
 use crate::domain::{Id, parse_ulid};
 
 /// The list in `source`, if it is laid out so.
-pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
+pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Parts<R>> {
     let bytes = source.bytes();
     let opening = format!("{}: [", serde_json::to_string(R::COLLECTION).ok()?);
     let mut lines = Lines::new(bytes);
@@ -69,9 +69,8 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
     rest.extend_from_slice(&bytes[close_start..]);
     let around = Arc::new(Source::new(&source.name, rest, Checks::Shape));
     let top = any_layout::read::<R>(&around, Checks::Shape).ok()?;
-    let next_id = top.list.next_id().0;
-    Some(Scanned {
-        next_id,
+    Some(Parts {
+        next_id: top.next_id,
         unknown_top: top.unknown_top,
         entries,
         lines_check: None,
@@ -174,7 +173,8 @@ impl Iterator for Lines<'_> {
 mod tests {
     use super::*;
     use crate::adapters::json_file::contract::{Note, list_of, rendered};
-    use crate::adapters::json_file::document::{Reading, parse_telling};
+    use crate::adapters::json_file::open::parse;
+    use crate::adapters::json_file::source::Layout;
     use crate::domain::Entry;
 
     /// `text` as serde_json's formatter lays it out, keys in order of name.
@@ -195,9 +195,9 @@ mod tests {
         let written = rendered(&list_of::<Note>(&texts));
         for indent in [2, 4] {
             let text = indented(&written, indent);
-            let (fast, how) = parse_telling::<Note>("n.json", text.clone(), Checks::Shape).unwrap();
-            assert_eq!(how, Reading::Indented, "{text}");
-            let (slow, _) = parse_telling::<Note>("n.json", text, Checks::All).unwrap();
+            let fast = parse::<Note>("n.json", text.clone(), Checks::Shape).unwrap();
+            assert_eq!(fast.layout, Layout::Indented, "{text}");
+            let slow = parse::<Note>("n.json", text, Checks::All).unwrap();
             let ids = |doc: &crate::adapters::json_file::Document<Note>| {
                 doc.list
                     .entries()
@@ -228,8 +228,8 @@ mod tests {
             written.replace("\n    {", "\n      {"),
         ];
         for text in odd {
-            if let Ok((_, how)) = parse_telling::<Note>("n.json", text.clone(), Checks::Shape) {
-                assert_ne!(how, Reading::Indented, "{text}");
+            if let Ok(doc) = parse::<Note>("n.json", text.clone(), Checks::Shape) {
+                assert_ne!(doc.layout, Layout::Indented, "{text}");
             }
         }
     }

@@ -14,13 +14,14 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::canonical;
-use super::document::{self, Checks, Document, FormatError, Reading, Source, Stored};
+use super::document::{self, Document};
 use super::fields::{self, Fields as Object};
 use super::layout;
 use super::parallel;
 use super::position::Spot;
 use super::record::JsonRecord;
 use super::render;
+use super::source::{Checks, FormatError, Source, Stored};
 use crate::domain::{Conflict, Entry, Fields, Id, Merged, Side, Unreadable, Version};
 
 /// Where both values of a conflicting field are kept: in the record, or
@@ -244,7 +245,7 @@ pub fn side<R: JsonRecord>(doc: &Document<R>) -> Result<Side<Line<R>>, FormatErr
     for entry in doc.list.entries() {
         let (id, ulid) = (entry.id(), entry.ulid());
         let text = match entry {
-            Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => Text::In {
+            Stored::Read { source, span, .. } if source.as_written() => Text::In {
                 source: Arc::clone(source),
                 line: span.clone(),
                 rest: layout::identity_len(id),
@@ -407,7 +408,7 @@ mod tests {
 
     use super::*;
     use crate::adapters::json_file::contract::{Note, list_of, rendered};
-    use crate::adapters::json_file::document::parse;
+    use crate::adapters::json_file::open::parse;
     use crate::domain::merge;
 
     fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (usize, String)> {

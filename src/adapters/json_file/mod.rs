@@ -30,13 +30,16 @@ mod files;
 mod history;
 mod indented;
 mod layout;
+mod lines_check;
 mod merging;
+mod open;
 mod parallel;
 mod position;
 mod record;
 mod render;
 mod scanner;
 mod search;
+mod source;
 mod todo;
 
 use std::marker::PhantomData;
@@ -51,12 +54,14 @@ use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
 use files::{Contents, LockFailure, NotAFile, Owner};
 use merging::Line;
 
-pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
+pub use document::Document;
 pub use files::MAX_FILE_BYTES;
 pub use layout::VERSION;
+pub use lines_check::LinesCheck;
+pub use open::parse;
 pub use record::JsonRecord;
 pub use render::render;
-pub use scanner::LinesCheck;
+pub use source::{Checks, FormatError, Layout, Stored};
 
 /// A store of records `R` in one JSON file.
 pub struct JsonFileStore<R> {
@@ -87,7 +92,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         bytes: impl AsRef<[u8]> + Send + Sync + 'static,
         checks: Checks,
     ) -> Result<Document<R>, StoreError> {
-        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| self.format_error(e))
+        open::parse(&self.shown().to_string(), bytes, checks).map_err(|e| self.format_error(e))
     }
 
     /// The bytes of the file at `target`, which messages name as this
@@ -308,7 +313,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         drop(log);
         // A broken history recorded nothing.
         let journal = journal.ok().flatten();
-        let lines = history::lines(journal.as_ref(), &recorded, doc.reading)
+        let lines = history::lines(journal.as_ref(), &recorded)
             .map_err(|e| self.history_error(target, e))?;
         let (staged, appended) = std::thread::scope(|scope| {
             let appending = (!recorded.is_empty()).then(|| {
@@ -341,7 +346,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         // history is opened for it before.
         let later = match after.is_empty() {
             true => Ok(None),
-            false => history::lines(journal.as_ref(), &after, doc.reading).and_then(|lines| {
+            false => history::lines(journal.as_ref(), &after).and_then(|lines| {
                 let opened = history::open_to_append::<R>(target, journal.as_ref(), owner)?;
                 Ok(Some((opened, lines)))
             }),

@@ -8,9 +8,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::canonical;
-use super::document::{Document, Reading, Source, Stored};
+use super::document::Document;
 use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT, SEPARATOR};
 use super::record::JsonRecord;
+use super::source::{Source, Stored};
 
 /// Writes `doc` as version 1: readable in an editor, one record per line.
 pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Result<()> {
@@ -24,34 +25,30 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
     while n < entries.len() {
         out.write_all(before_record(n))?;
         match &entries[n] {
-            Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => {
+            Stored::Read { source, span, .. } if source.as_written() => {
                 // Records that lie side by side in the file, as this
                 // function writes them, go out as they are in one piece.
                 let run = run_as_written(source, span, &entries[n + 1..]);
                 out.write_all(&source.bytes()[span.start..run.end])?;
                 n += run.count;
             }
-            entry => write_entry(out, entry, doc.reading)?,
+            entry => write_entry(out, entry)?,
         }
         n += 1;
     }
     write_close(out, entries.is_empty())
 }
 
-/// One record on its line: as it was written, where it was read from a
-/// list in this layout, or from the history; written out again otherwise.
-pub fn write_entry<R: JsonRecord>(
-    out: &mut impl Write,
-    entry: &Stored<R>,
-    reading: Reading,
-) -> io::Result<()> {
+/// One record on its line: as it was written, where it was read from text
+/// in this layout (a list, the history); written out again otherwise.
+pub fn write_entry<R: JsonRecord>(out: &mut impl Write, entry: &Stored<R>) -> io::Result<()> {
     match entry {
         Stored::Read {
             id,
             ulid,
             source,
             span,
-        } if reading != Reading::AsWritten => {
+        } if !source.as_written() => {
             let raw = std::str::from_utf8(&source.bytes()[span.clone()])
                 .map_err(|_| io::Error::other("a record read whole was not text"))?;
             canonical::write_record(out, *id, *ulid, raw)

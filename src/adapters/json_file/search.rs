@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::document::{Source, Stored};
 use super::parallel;
+use super::source::{Source, Stored};
 use crate::domain::Needle;
 
 /// For each entry, whether its record may hold `needle`: yes if the
