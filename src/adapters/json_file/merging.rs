@@ -157,10 +157,22 @@ impl<R: JsonRecord> Fields for Line<R> {
     }
 }
 
+/// The part a version of the list plays in a merge, as git names them;
+/// the order of the three versions in `check_sides`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Base,
+    Ours,
+    Theirs,
+}
+
 /// How much of each version to check when reading it: ours in full, the
-/// others where they differ from ours (`sides`).
-pub fn checks(n: usize) -> Checks {
-    if n == 1 { Checks::All } else { Checks::Shape }
+/// others where they differ from ours (`check_sides`).
+pub fn checks(role: Role) -> Checks {
+    match role {
+        Role::Ours => Checks::All,
+        Role::Base | Role::Theirs => Checks::Shape,
+    }
 }
 
 /// Checks the sides of a merge, base, ours and theirs, each made by `side`
@@ -168,10 +180,11 @@ pub fn checks(n: usize) -> Checks {
 /// record of the others is checked where it differs from ours, so that each
 /// line a merge uses is checked, and once. The error says which side is
 /// wrong, and where.
-pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (usize, FormatError)> {
-    let ours = by_ulid(&sides[1]);
-    for n in [0, 2] {
-        let unchecked = differing(&sides[n], &ours);
+pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (Role, FormatError)> {
+    let [base, ours, theirs] = sides;
+    let ours = by_ulid(ours);
+    for (role, side) in [(Role::Base, base), (Role::Theirs, theirs)] {
+        let unchecked = differing(side, &ours);
         let parts =
             parallel::even_ranges(unchecked.len(), parallel::part_count(unchecked.len() * 128));
         let checked = parallel::each(parts, |part| {
@@ -180,7 +193,7 @@ pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (usi
                 .try_for_each(|version| check::<R>(version))
         });
         for result in checked {
-            result.map_err(|e| (n, e))?;
+            result.map_err(|e| (role, e))?;
         }
     }
     Ok(())
@@ -337,18 +350,14 @@ pub fn write<R: JsonRecord>(merged: &Merged<Line<R>>, out: &mut impl Write) -> i
         ) {
             (None, Some((source, line))) => {
                 // Lines that lie side by side in a file go out in one piece.
-                let mut end = line.end;
-                while let Some(next) = records
-                    .get(n + 1)
-                    .filter(|r| !by_record.contains_key(&r.ulid))
-                    && let Some((from, next)) = next.fields.as_written(next.id)
-                    && Arc::ptr_eq(from, source)
-                    && source.bytes().get(end..next.start) == Some(layout::SEPARATOR.as_bytes())
-                {
-                    end = next.end;
-                    n += 1;
-                }
-                out.write_all(&source.bytes()[line.start..end])?;
+                let next = records[n + 1..].iter().map(|r| {
+                    (!by_record.contains_key(&r.ulid))
+                        .then(|| r.fields.as_written(r.id))
+                        .flatten()
+                });
+                let run = render::run_as_written(source, line, next);
+                out.write_all(&source.bytes()[line.start..run.end])?;
+                n += run.count;
             }
             (None, None) => {
                 layout::write_identity(out, version.id, version.ulid)?;
@@ -411,15 +420,18 @@ mod tests {
     use crate::adapters::json_file::open::parse;
     use crate::domain::merge;
 
-    fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (usize, String)> {
+    fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (Role, String)> {
         let mut sides = Vec::new();
-        for (n, text) in texts.into_iter().enumerate() {
-            let doc = parse::<Note>("notes.json", text.to_owned(), checks(n));
-            let doc = doc.map_err(|e| (n, e.to_string()))?;
-            sides.push(side(&doc).map_err(|e| (n, e.to_string()))?);
+        for (role, text) in [Role::Base, Role::Ours, Role::Theirs]
+            .into_iter()
+            .zip(texts)
+        {
+            let doc = parse::<Note>("notes.json", text.to_owned(), checks(role));
+            let doc = doc.map_err(|e| (role, e.to_string()))?;
+            sides.push(side(&doc).map_err(|e| (role, e.to_string()))?);
         }
         let sides: [Side<Line<Note>>; 3] = sides.try_into().unwrap();
-        check_sides(&sides).map_err(|(n, e)| (n, e.to_string()))?;
+        check_sides(&sides).map_err(|(role, e)| (role, e.to_string()))?;
         Ok(sides)
     }
 
@@ -564,12 +576,10 @@ mod tests {
         let twice = list.replace(r#""text": "b""#, r#""text": "b", "text": "c""#);
         let not_json = list.replace(r#""text": "b""#, r#""text": "b"#);
         for broken in [&twice, &not_json] {
-            assert_eq!(sides_of([&list, &list, broken]).map(drop).unwrap_err().0, 2);
-            assert_eq!(sides_of([broken, &list, &list]).map(drop).unwrap_err().0, 0);
-            assert_eq!(
-                sides_of([&list, broken, broken]).map(drop).unwrap_err().0,
-                1
-            );
+            let whose = |texts| sides_of(texts).map(drop).unwrap_err().0;
+            assert_eq!(whose([&list, &list, broken]), Role::Theirs);
+            assert_eq!(whose([broken, &list, &list]), Role::Base);
+            assert_eq!(whose([&list, broken, broken]), Role::Ours);
         }
         let (_, message) = sides_of([&list, &list, &twice]).map(drop).unwrap_err();
         assert_eq!(

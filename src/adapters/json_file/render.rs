@@ -28,7 +28,7 @@ pub fn render<R: JsonRecord>(doc: &Document<R>, out: &mut impl Write) -> io::Res
             Stored::Read { source, span, .. } if source.as_written() => {
                 // Records that lie side by side in the file, as this
                 // function writes them, go out as they are in one piece.
-                let run = run_as_written(source, span, &entries[n + 1..]);
+                let run = run_as_written(source, span, entries[n + 1..].iter().map(in_file));
                 out.write_all(&source.bytes()[span.start..run.end])?;
                 n += run.count;
             }
@@ -85,31 +85,42 @@ pub fn write_close(out: &mut impl Write, empty: bool) -> io::Result<()> {
     out.write_all(if empty { CLOSE_EMPTY } else { CLOSE }.as_bytes())
 }
 
-/// How many records follow one in the file exactly as `render` would write
-/// them, and where the last of them ends.
-struct Run {
-    count: usize,
-    end: usize,
+/// Where a record lies in a file's text, if it was read from one.
+fn in_file<R>(entry: &Stored<R>) -> Option<(&Arc<Source>, &Range<usize>)> {
+    match entry {
+        Stored::Read { source, span, .. } => Some((source, span)),
+        Stored::Added(_) => None,
+    }
 }
 
-fn run_as_written<R>(source: &Arc<Source>, span: &Range<usize>, next: &[Stored<R>]) -> Run {
+/// How many records follow one in the file exactly as `render` would write
+/// them, and where the last of them ends.
+pub struct Run {
+    pub count: usize,
+    pub end: usize,
+}
+
+/// The run of records that follow the one at `span` in `source` side by
+/// side, as `render` writes them: `next` says where each following record
+/// lies in a file, if it is to be written as it lies there.
+pub fn run_as_written<'a>(
+    source: &Arc<Source>,
+    span: &Range<usize>,
+    next: impl Iterator<Item = Option<(&'a Arc<Source>, &'a Range<usize>)>>,
+) -> Run {
     let bytes = source.bytes();
     let mut run = Run {
         count: 0,
         end: span.end,
     };
-    for entry in next {
-        match entry {
-            Stored::Read {
-                source: from, span, ..
-            } if Arc::ptr_eq(from, source)
-                && bytes.get(run.end..span.start) == Some(SEPARATOR.as_bytes()) =>
-            {
-                run.count += 1;
-                run.end = span.end;
-            }
-            _ => break,
+    for (from, span) in next.map_while(|lies| lies) {
+        if !Arc::ptr_eq(from, source)
+            || bytes.get(run.end..span.start) != Some(SEPARATOR.as_bytes())
+        {
+            break;
         }
+        run.count += 1;
+        run.end = span.end;
     }
     run
 }
