@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use crate::domain::{
-    Completions, Entry, Fields, History, Id, List, Merged, Record, Side, Unreadable, Version,
+    Completions, Entry, History, Id, List, Mergeable, Merged, Record, Side, Unreadable, Version,
 };
 
 /// Why a store could not do its work. The message names the place and the cause.
@@ -66,7 +66,7 @@ pub trait Store<R: Record> {
 pub trait Versions<R: Record> {
     /// A record's fields as a merge compares them, each value as text the
     /// store can show a person.
-    type Fields: Fields<Value = String>;
+    type Line: Mergeable<Value = String>;
 
     /// Where both values of a conflicting field are kept in the merged list.
     const CONFLICTS: &'static str;
@@ -81,24 +81,24 @@ pub trait Versions<R: Record> {
         &self,
         paths: [&Path; 3],
         names: [String; 3],
-    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
+    ) -> Result<[Side<Self::Line>; 3], StoreError>;
 
     /// The same, from the bytes of each version.
     fn parse(
         &self,
         versions: [Vec<u8>; 3],
         names: [String; 3],
-    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
+    ) -> Result<[Side<Self::Line>; 3], StoreError>;
 
     /// The record a merged version is, to name it to a person.
-    fn record(&self, version: &Version<Self::Fields>) -> Result<R, Unreadable>;
+    fn record(&self, version: &Version<Self::Line>) -> Result<R, Unreadable>;
 
     /// Replaces the file at `path`, a copy git made, with `merged`.
-    fn write(&self, path: &Path, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+    fn write(&self, path: &Path, merged: &Merged<Self::Line>) -> Result<(), StoreError>;
 
     /// Replaces the list with `merged`, whatever it holds now, while no
     /// other writer can run.
-    fn replace(&self, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+    fn replace(&self, merged: &Merged<Self::Line>) -> Result<(), StoreError>;
 
     /// The files beside the list that belong to one clone, never to be
     /// shared: names in the list's folder, where `*` stands for any text.

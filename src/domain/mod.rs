@@ -17,7 +17,7 @@ pub use history::{
     completed, latest_in_effect, undo,
 };
 pub use list::{InvalidList, List, ListFull, Unknown};
-pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
+pub use merge::{Conflict, Mergeable, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};
 pub use search::Needle;
 pub use title::{BlankTitle, Title};

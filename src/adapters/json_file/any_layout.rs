@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 use ulid::Ulid;
 
 use super::document::Parts;
-use super::fields::{Fields, Text};
 use super::layout::{self, VERSION};
+use super::object::{Object, Str};
 use super::position::{Spot, positioned};
 use super::record::JsonRecord;
 use super::source::{Checks, FormatError, Source, Stored};
@@ -100,10 +100,10 @@ pub(super) fn identify<R: JsonRecord>(
         return Ok(found);
     }
     let nameless = format!("a {}", R::NOUN);
-    let mut fields = Fields::parse(raw).map_err(|e| e.explained(raw, &nameless, R::NOUN))?;
+    let mut fields = Object::parse(raw).map_err(|e| e.explained(raw, &nameless, R::NOUN))?;
     let id: u64 = fields.take("id", &nameless)?;
     let what = format!("{} {id}", R::NOUN);
-    let ulid: Text = fields.take("ulid", &what)?;
+    let ulid: Str = fields.take("ulid", &what)?;
     let ulid = parse_ulid(&ulid.0)
         .ok_or_else(|| (0, format!("{what}: \"ulid\" is not a ULID: {:?}", ulid.0)))?;
     Ok((Id(id), ulid))

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
-use super::fields::{self, unique_keys};
 use super::lines_check::LinesCheck;
+use super::object::{self, unique_keys};
 use super::position::Spot;
 use super::record::JsonRecord;
 use super::source::{Checks, Layout, Stored};
@@ -158,6 +158,6 @@ pub(super) fn decode<R: JsonRecord>(
         unique_keys(raw).map_err(|e| e.explained(raw, &what(), R::NOUN))?;
     }
     let fields = serde_json::from_str::<R::Fields<'_>>(raw)
-        .map_err(|e| fields::explain(raw, &e, &what(), R::NOUN))?;
+        .map_err(|e| object::explain(raw, &e, &what(), R::NOUN))?;
     R::from_fields(id, ulid, fields).map_err(|message| (0, format!("{}: {message}", what())))
 }

@@ -32,9 +32,9 @@ use ulid::Ulid;
 
 use super::any_layout;
 use super::backward::{self, CHUNK, Lines};
-use super::fields::Fields;
 use super::files::{self, Access, Owner};
 use super::layout::VERSION;
+use super::object::Object;
 use super::parallel;
 use super::record::JsonRecord;
 use super::render;
@@ -250,7 +250,7 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
     let (number, kind) = {
         let text = std::str::from_utf8(&bytes).map_err(|_| broken("is not UTF-8 text"))?;
         let fields =
-            Fields::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
+            Object::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
         let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, raw)| raw);
         let number = field("change")
             .and_then(|raw| raw.parse::<u64>().ok())

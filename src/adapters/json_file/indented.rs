@@ -33,7 +33,7 @@ use crate::domain::{Id, parse_ulid};
 pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Parts<R>> {
     let bytes = source.bytes();
     let opening = format!("{}: [", serde_json::to_string(R::COLLECTION).ok()?);
-    let mut lines = Lines::new(bytes);
+    let mut lines = Spans::new(bytes);
     // The line that opens the records' array, and its indent.
     let (outer, open_end) = lines.by_ref().find_map(|(start, end)| {
         let indent = spaces(&bytes[start..end]);
@@ -82,7 +82,7 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Parts<R>> {
 /// and whether it is the last (no comma after it).
 fn record<R>(
     source: &Arc<Source>,
-    lines: &mut Lines,
+    lines: &mut Spans,
     indent: usize,
     open: usize,
 ) -> Option<(Stored<R>, bool)> {
@@ -133,12 +133,12 @@ fn spaces(line: &[u8]) -> usize {
 
 /// The lines of a text, as where each begins and ends, a line break and
 /// any carriage return before it left out; one line can be put back.
-struct Lines<'a> {
+struct Spans<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl<'a> Lines<'a> {
+impl<'a> Spans<'a> {
     fn new(bytes: &'a [u8]) -> Self {
         Self { bytes, at: 0 }
     }
@@ -149,7 +149,7 @@ impl<'a> Lines<'a> {
     }
 }
 
-impl Iterator for Lines<'_> {
+impl Iterator for Spans<'_> {
     type Item = (usize, usize);
 
     fn next(&mut self) -> Option<(usize, usize)> {

@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::thread;
 
-use super::fields::unique_keys;
+use super::object::unique_keys;
 use super::parallel;
 use super::source::Source;
 

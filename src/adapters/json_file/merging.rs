@@ -15,14 +15,14 @@ use ulid::Ulid;
 
 use super::canonical;
 use super::document::{self, Document};
-use super::fields::{self, Fields as Object};
 use super::layout;
+use super::object::{self, Object};
 use super::parallel;
 use super::position::Spot;
 use super::record::JsonRecord;
 use super::render;
 use super::source::{Checks, FormatError, Source, Stored};
-use crate::domain::{Conflict, Entry, Fields, Id, Merged, Side, Unreadable, Version};
+use crate::domain::{Conflict, Entry, Id, Mergeable, Merged, Side, Unreadable, Version};
 
 /// Where both values of a conflicting field are kept: in the record, or
 /// at the top level for a field of the list's own.
@@ -33,12 +33,12 @@ pub const CONFLICTS: &str = "merge_conflicts";
 pub struct Line<R> {
     /// The number the record had on its side.
     id: Id,
-    text: Text,
+    held: Held,
     record: PhantomData<fn() -> R>,
 }
 
 #[derive(Clone)]
-enum Text {
+enum Held {
     /// A whole line in the file, as written, its fields from `rest` on.
     In {
         source: Arc<Source>,
@@ -52,26 +52,26 @@ enum Text {
 impl<R> Line<R> {
     /// The fields, as compared.
     fn fields(&self) -> &[u8] {
-        match &self.text {
-            Text::In { source, line, rest } => &source.bytes()[line.start + rest..line.end],
-            Text::Own(text) => text.as_bytes(),
+        match &self.held {
+            Held::In { source, line, rest } => &source.bytes()[line.start + rest..line.end],
+            Held::Own(text) => text.as_bytes(),
         }
     }
 
     /// The record's line as the file holds it, if it is there and still
     /// has the number `id`.
     fn as_written(&self, id: Id) -> Option<(&Arc<Source>, &Range<usize>)> {
-        match &self.text {
-            Text::In { source, line, .. } if id == self.id => Some((source, line)),
+        match &self.held {
+            Held::In { source, line, .. } if id == self.id => Some((source, line)),
             _ => None,
         }
     }
 
     /// The fields as a JSON object, number and ULID perhaps included.
     fn object(&self) -> std::borrow::Cow<'_, str> {
-        let text = match &self.text {
-            Text::In { source, line, .. } => &source.bytes()[line.clone()],
-            Text::Own(text) => {
+        let text = match &self.held {
+            Held::In { source, line, .. } => &source.bytes()[line.clone()],
+            Held::Own(text) => {
                 let rest = text.strip_prefix(", ").unwrap_or("}");
                 return format!("{{{rest}").into();
             }
@@ -85,7 +85,7 @@ impl<R> Clone for Line<R> {
     fn clone(&self) -> Self {
         Self {
             id: self.id,
-            text: self.text.clone(),
+            held: self.held.clone(),
             record: PhantomData,
         }
     }
@@ -105,7 +105,7 @@ impl<R> std::fmt::Debug for Line<R> {
     }
 }
 
-impl<R: JsonRecord> Fields for Line<R> {
+impl<R: JsonRecord> Mergeable for Line<R> {
     /// A field's value as canonical JSON text.
     type Value = String;
 
@@ -134,7 +134,7 @@ impl<R: JsonRecord> Fields for Line<R> {
         Self {
             // A merged record is given its number by the merge.
             id: Id(0),
-            text: Text::Own(text.into()),
+            held: Held::Own(text.into()),
             record: PhantomData,
         }
     }
@@ -212,7 +212,7 @@ fn differing<'a, R: JsonRecord>(
         let same = ours
             .peek()
             .is_some_and(|o| o.ulid == version.ulid && o.fields == version.fields);
-        if !same && matches!(version.fields.text, Text::In { .. }) {
+        if !same && matches!(version.fields.held, Held::In { .. }) {
             found.push(version);
         }
     }
@@ -230,7 +230,7 @@ fn by_ulid<R: JsonRecord>(side: &Side<Line<R>>) -> Vec<&Version<Line<R>>> {
 
 /// Whether a record read off its line is an object with each key once.
 fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
-    let Text::In { source, line, .. } = &version.fields.text else {
+    let Held::In { source, line, .. } = &version.fields.held else {
         return Ok(());
     };
     let at = |offset: usize, message: String| {
@@ -246,7 +246,7 @@ fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
             format!("{} {} is not UTF-8 text", R::NOUN, version.id),
         )
     })?;
-    fields::unique_keys(raw).map_err(|e| {
+    object::unique_keys(raw).map_err(|e| {
         let (offset, message) = e.explained(raw, &format!("{} {}", R::NOUN, version.id), R::NOUN);
         at(offset, message)
     })
@@ -258,16 +258,16 @@ pub fn side<R: JsonRecord>(doc: &Document<R>) -> Result<Side<Line<R>>, FormatErr
     for entry in doc.list.entries() {
         let (id, ulid) = (entry.id(), entry.ulid());
         let text = match entry {
-            Stored::Read { source, span, .. } if source.as_written() => Text::In {
+            Stored::Read { source, span, .. } if source.as_written() => Held::In {
                 source: Arc::clone(source),
                 line: span.clone(),
                 rest: layout::identity_len(id),
             },
-            _ => Text::Own(rest_of_line(entry)?.into()),
+            _ => Held::Own(rest_of_line(entry)?.into()),
         };
         let fields = Line {
             id,
-            text,
+            held: text,
             record: PhantomData,
         };
         records.push(Version { id, ulid, fields });
@@ -296,7 +296,7 @@ fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError>
         } => {
             // Read whole by a JSON parser, so UTF-8.
             let raw = String::from_utf8_lossy(&source.bytes()[span.clone()]);
-            fields::unique_keys(&raw).map_err(|e| {
+            object::unique_keys(&raw).map_err(|e| {
                 let (at, message) = e.explained(&raw, &format!("{} {id}", R::NOUN), R::NOUN);
                 Spot {
                     text: source.bytes(),
@@ -304,7 +304,7 @@ fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError>
                 }
                 .error(message)
             })?;
-            canonical::write_record(&mut line, *id, *ulid, &raw)
+            canonical::rewrite_record(&mut line, *id, *ulid, &raw)
         }
         Stored::Added(record) => layout::write_record(&mut line, record.as_ref()),
     }

@@ -26,13 +26,13 @@ mod canonical;
 mod contract;
 mod document;
 mod errors;
-mod fields;
 mod files;
 mod history;
 mod indented;
 mod layout;
 mod lines_check;
 mod merging;
+mod object;
 mod open;
 mod parallel;
 mod position;
@@ -355,7 +355,7 @@ fn sides<R: JsonRecord, T: Send>(
 }
 
 impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
-    type Fields = Line<R>;
+    type Line = Line<R>;
 
     const CONFLICTS: &'static str = merging::CONFLICTS;
 

@@ -51,7 +51,7 @@ pub fn write_entry<R: JsonRecord>(out: &mut impl Write, entry: &Stored<R>) -> io
         } if !source.as_written() => {
             let raw = std::str::from_utf8(&source.bytes()[span.clone()])
                 .map_err(|_| io::Error::other("a record read whole was not text"))?;
-            canonical::write_record(out, *id, *ulid, raw)
+            canonical::rewrite_record(out, *id, *ulid, raw)
         }
         Stored::Read { source, span, .. } => out.write_all(&source.bytes()[span.clone()]),
         Stored::Added(record) => layout::write_record(out, record.as_ref()),
