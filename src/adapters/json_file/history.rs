@@ -38,6 +38,7 @@ use super::object::Object;
 use super::parallel;
 use super::record::JsonRecord;
 use super::render;
+use super::saving;
 use super::source::{Checks, Layout, Source, Stored};
 use crate::domain::{
     BrokenHistory, Change, Completed, Completions, Entry, Id, List, Logged, completed as shown,
@@ -425,7 +426,7 @@ impl Appending {
             }
             file.sync_data()?;
             if appended.before.is_none() {
-                files::sync_dir_of(&appended.path)?;
+                saving::sync_dir_of(&appended.path)?;
             }
             Ok(())
         })();

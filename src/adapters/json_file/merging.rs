@@ -1,161 +1,26 @@
-//! Lists as a three-way merge sees them, and the merged list written back.
-//!
-//! Each record's fields are the rest of its canonical line after its
-//! number and ULID, compared as bytes: records nobody changed are equal at
-//! once, and only those that differ are split into fields.
+//! Lists as a three-way merge sees them, each record a `Line` (`line.rs`),
+//! checked where a merge uses them, and the merged list written back.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::marker::PhantomData;
-use std::ops::Range;
-use std::sync::Arc;
 
-use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::canonical;
 use super::document::{self, Document};
 use super::layout;
+use super::line::Line;
 use super::object::{self, Object};
 use super::parallel;
 use super::position::Spot;
 use super::record::JsonRecord;
 use super::render;
-use super::source::{Checks, FormatError, Source, Stored};
-use crate::domain::{Conflict, Entry, Id, Mergeable, Merged, Side, Unreadable, Version};
+use super::source::{Checks, FormatError, Stored};
+use crate::domain::{Conflict, Entry, Mergeable, Merged, Side, Unreadable, Version};
 
 /// Where both values of a conflicting field are kept: in the record, or
 /// at the top level for a field of the list's own.
 pub const CONFLICTS: &str = "merge_conflicts";
-
-/// A record's fields besides its number and ULID, as its canonical line
-/// holds them after those: `, "title": "Buy milk", …}`, or `}`.
-pub struct Line<R> {
-    /// The number the record had on its side.
-    id: Id,
-    held: Held,
-    record: PhantomData<fn() -> R>,
-}
-
-#[derive(Clone)]
-enum Held {
-    /// A whole line in the file, as written, its fields from `rest` on.
-    In {
-        source: Arc<Source>,
-        line: Range<usize>,
-        rest: usize,
-    },
-    /// The fields alone.
-    Own(Arc<str>),
-}
-
-impl<R> Line<R> {
-    /// The fields, as compared.
-    fn fields(&self) -> &[u8] {
-        match &self.held {
-            Held::In { source, line, rest } => &source.bytes()[line.start + rest..line.end],
-            Held::Own(text) => text.as_bytes(),
-        }
-    }
-
-    /// The record's line as the file holds it, if it is there and still
-    /// has the number `id`.
-    fn as_written(&self, id: Id) -> Option<(&Arc<Source>, &Range<usize>)> {
-        match &self.held {
-            Held::In { source, line, .. } if id == self.id => Some((source, line)),
-            _ => None,
-        }
-    }
-
-    /// The fields as a JSON object, number and ULID perhaps included.
-    fn object(&self) -> std::borrow::Cow<'_, str> {
-        let text = match &self.held {
-            Held::In { source, line, .. } => &source.bytes()[line.clone()],
-            Held::Own(text) => {
-                let rest = text.strip_prefix(", ").unwrap_or("}");
-                return format!("{{{rest}").into();
-            }
-        };
-        // A line that is not text is not read, and is refused on writing.
-        std::str::from_utf8(text).map_or_else(|_| String::from_utf8_lossy(text), Into::into)
-    }
-}
-
-impl<R> Clone for Line<R> {
-    fn clone(&self) -> Self {
-        Self {
-            id: self.id,
-            held: self.held.clone(),
-            record: PhantomData,
-        }
-    }
-}
-
-impl<R> PartialEq for Line<R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.fields() == other.fields()
-    }
-}
-
-impl<R> Eq for Line<R> {}
-
-impl<R> std::fmt::Debug for Line<R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.fields()))
-    }
-}
-
-impl<R: JsonRecord> Mergeable for Line<R> {
-    /// A field's value as canonical JSON text.
-    type Value = String;
-
-    fn split(&self) -> Vec<(String, String)> {
-        let object = self.object();
-        // Every line was checked to be an object with each key once.
-        let Ok(fields) = Object::parse(&object) else {
-            return Vec::new();
-        };
-        fields
-            .iter()
-            .filter(|(key, _)| !matches!(*key, "id" | "ulid"))
-            .map(|(key, value)| (key.to_owned(), canonical::normalize(value)))
-            .collect()
-    }
-
-    fn join(fields: Vec<(String, String)>) -> Self {
-        let mut text = String::new();
-        for (key, value) in fields {
-            text.push_str(", ");
-            text.push_str(&serde_json::to_string(&key).unwrap_or_default());
-            text.push_str(": ");
-            text.push_str(&value);
-        }
-        text.push('}');
-        Self {
-            // A merged record is given its number by the merge.
-            id: Id(0),
-            held: Held::Own(text.into()),
-            record: PhantomData,
-        }
-    }
-
-    fn created(&self) -> Option<Timestamp> {
-        R::created(&serde_json::from_str::<R::Fields<'_>>(&self.object()).ok()?)
-    }
-
-    /// Read a part per core: a merged list may be long.
-    fn created_each(all: &[&Self]) -> Vec<Option<Timestamp>> {
-        let bytes = all.iter().map(|line| line.fields().len()).sum();
-        let parts = parallel::even_ranges(all.len(), parallel::part_count(bytes));
-        parallel::each(parts, |part| {
-            all[part]
-                .iter()
-                .map(|line| line.created())
-                .collect::<Vec<_>>()
-        })
-        .concat()
-    }
-}
 
 /// The part a version of the list plays in a merge, as git names them;
 /// the order of the three versions in `check_sides`.
@@ -212,7 +77,7 @@ fn differing<'a, R: JsonRecord>(
         let same = ours
             .peek()
             .is_some_and(|o| o.ulid == version.ulid && o.fields == version.fields);
-        if !same && matches!(version.fields.held, Held::In { .. }) {
+        if !same && version.fields.in_text().is_some() {
             found.push(version);
         }
     }
@@ -230,7 +95,7 @@ fn by_ulid<R: JsonRecord>(side: &Side<Line<R>>) -> Vec<&Version<Line<R>>> {
 
 /// Whether a record read off its line is an object with each key once.
 fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
-    let Held::In { source, line, .. } = &version.fields.held else {
+    let Some((source, line)) = version.fields.in_text() else {
         return Ok(());
     };
     let at = |offset: usize, message: String| {
@@ -257,18 +122,11 @@ pub fn side<R: JsonRecord>(doc: &Document<R>) -> Result<Side<Line<R>>, FormatErr
     let mut records = Vec::with_capacity(doc.list.entries().len());
     for entry in doc.list.entries() {
         let (id, ulid) = (entry.id(), entry.ulid());
-        let text = match entry {
-            Stored::Read { source, span, .. } if source.as_written() => Held::In {
-                source: Arc::clone(source),
-                line: span.clone(),
-                rest: layout::identity_len(id),
-            },
-            _ => Held::Own(rest_of_line(entry)?.into()),
-        };
-        let fields = Line {
-            id,
-            held: text,
-            record: PhantomData,
+        let fields = match entry {
+            Stored::Read { source, span, .. } if source.as_written() => {
+                Line::in_file(id, source, span.clone())
+            }
+            _ => Line::own(id, rest_of_line(entry)?),
         };
         records.push(Version { id, ulid, fields });
     }
@@ -418,7 +276,7 @@ mod tests {
     use super::*;
     use crate::adapters::json_file::contract::{Note, list_of, rendered};
     use crate::adapters::json_file::open::parse;
-    use crate::domain::merge;
+    use crate::domain::{Id, merge};
 
     fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (Role, String)> {
         let mut sides = Vec::new();

@@ -30,6 +30,7 @@ mod files;
 mod history;
 mod indented;
 mod layout;
+mod line;
 mod lines_check;
 mod merging;
 mod object;
@@ -38,6 +39,7 @@ mod parallel;
 mod position;
 mod record;
 mod render;
+mod saving;
 mod scanner;
 mod search;
 mod source;
@@ -53,8 +55,10 @@ use crate::domain::{
 };
 use crate::ports::{Store, StoreError, Versions};
 use errors::Named;
-use files::{LockFailure, Owner};
-use merging::{Line, Role};
+use files::Owner;
+use line::Line;
+use merging::Role;
+use saving::LockFailure;
 
 pub use document::Document;
 pub use files::MAX_FILE_BYTES;
@@ -234,7 +238,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
             let appending = (!recorded.is_empty()).then(|| {
                 scope.spawn(|| history::append::<R>(target, journal.as_ref(), owner, lines))
             });
-            let staged = files::Staged::write(target, owner, |out| render(&doc, out));
+            let staged = saving::Staged::write(target, owner, |out| render(&doc, out));
             let appended = appending
                 .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .transpose();
@@ -273,7 +277,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
                 return Err(self.named().history_io(target, "save", &e).into());
             }
         };
-        if let Err(e) = staged.and_then(files::Staged::commit) {
+        if let Err(e) = staged.and_then(saving::Staged::commit) {
             take_back();
             if let Some((opened, _)) = later {
                 opened.abandon();
@@ -300,18 +304,19 @@ impl<R: JsonRecord> JsonFileStore<R> {
             return Err(self.named().names_a_folder());
         }
         let owner = Owner::of(target);
-        let lock_path = files::lock_path(target);
+        let lock_path = saving::lock_path(target);
         let named = self.named();
-        let lock = files::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
-            LockFailure::Busy => named.busy(self.lock_wait),
-            LockFailure::NotAFile(kind) => named.lock_failed(
-                &lock_path,
-                &format!("it is {kind}, where my-todo keeps a plain file"),
-                Some("remove it; my-todo makes a new lock file when it needs one"),
-            ),
-            LockFailure::Io(e) => named.lock_failed(&lock_path, &e.to_string(), None),
-        })?;
-        files::remove_stale_temps(target);
+        let lock =
+            saving::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
+                LockFailure::Busy => named.busy(self.lock_wait),
+                LockFailure::NotAFile(kind) => named.lock_failed(
+                    &lock_path,
+                    &format!("it is {kind}, where my-todo keeps a plain file"),
+                    Some("remove it; my-todo makes a new lock file when it needs one"),
+                ),
+                LockFailure::Io(e) => named.lock_failed(&lock_path, &e.to_string(), None),
+            })?;
+        saving::remove_stale_temps(target);
         Ok((owner, lock))
     }
 
@@ -392,19 +397,19 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
         if let Some(kind) = files::not_a_file(path).map_err(|e| named.io("open", &e))? {
             return Err(named.not_a_file(kind));
         }
-        files::replace(path, Owner::of(path), |out| merging::write(merged, out))
+        saving::replace(path, Owner::of(path), |out| merging::write(merged, out))
             .map_err(|e| named.save(&e))
     }
 
     fn replace(&self, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.named().io("open", &e))?;
         let (owner, _lock) = self.lock(&target)?;
-        files::replace(&target, owner, |out| merging::write(merged, out))
+        saving::replace(&target, owner, |out| merging::write(merged, out))
             .map_err(|e| self.named().save(&e))
     }
 
     fn private_files(&self) -> Vec<String> {
-        let mut names = files::private_names(&self.path);
+        let mut names = saving::private_names(&self.path);
         names.push(history::name_of(&self.path));
         names
     }
