@@ -172,7 +172,8 @@ impl Iterator for Spans<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::json_file::contract::{Note, list_of, rendered};
+    use crate::adapters::json_file::laws::{list_of, rendered};
+    use crate::adapters::json_file::note::Note;
     use crate::adapters::json_file::open::parse;
     use crate::adapters::json_file::source::Layout;
     use crate::domain::Entry;

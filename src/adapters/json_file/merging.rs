@@ -274,7 +274,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::adapters::json_file::contract::{Note, list_of, rendered};
+    use crate::adapters::json_file::laws::{list_of, rendered};
+    use crate::adapters::json_file::note::Note;
     use crate::adapters::json_file::open::parse;
     use crate::domain::{Id, merge};
 

@@ -22,17 +22,19 @@
 mod any_layout;
 mod backward;
 mod canonical;
-#[cfg(test)]
-mod contract;
 mod document;
 mod errors;
 mod files;
 mod history;
 mod indented;
+#[cfg(test)]
+mod laws;
 mod layout;
 mod line;
 mod lines_check;
 mod merging;
+#[cfg(test)]
+mod note;
 mod object;
 mod open;
 mod parallel;
