@@ -5,19 +5,31 @@
 //! sees the old list or the new one, never a mix. Writers serialize on a lock
 //! file beside the list.
 //!
+//! The files, from what a new record's author touches to what no other
+//! file of the store imports:
+//!
 //! - `record.rs`: the seam, the one contract a record type implements;
-//!   `todo.rs`: the todo's implementation of it.
-//! - `document.rs`: a list as the file holds it, records read when asked.
-//! - `layout.rs`: the layout written, spelled once; `scanner.rs` reads a
-//!   list in that layout fast, `indented.rs` a formatter's layout for
-//!   reading, `any_layout.rs` any other, and explains what is wrong.
-//! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
-//! - `render.rs`: writing back; `search.rs`: the search prefilter.
-//! - `merging.rs`: lists as a three-way merge sees them, and its result.
+//!   `todo.rs`: the todo's implementation; `laws.rs`: the laws a record
+//!   keeps, as tests; `note.rs`: the store's own tests, on a record of theirs.
+//! - this file: the store, each change one transaction; `errors.rs`: its
+//!   errors, worded for the file they are about.
+//! - `open.rs` picks the reader for a file's text: `scanner.rs` reads the
+//!   layout `layout.rs` spells, fast (`lines_check.rs` checks its lines
+//!   meanwhile), `indented.rs` a formatter's layout, for reading, and
+//!   `any_layout.rs` any other, and explains what is wrong.
+//! - `document.rs`: a list as the file holds it, its records read when
+//!   asked; `search.rs`: the search prefilter on its text.
+//! - `render.rs` writes a list back; `canonical.rs` rewrites a record read
+//!   in another layout.
+//! - `merging.rs`: three versions of a list merged, each record a `Line`
+//!   (`line.rs`).
 //! - `history.rs`: the history beside the list, a journal; `backward.rs`
 //!   reads a file's lines from its end.
-//! - `files.rs`: links, locks, reading and atomic replacement;
-//!   `parallel.rs`: a part per core.
+//! - `files.rs`: links, what is there, reading, owners; `saving.rs`: the
+//!   lock and the atomic replace.
+//! - `source.rs`, `object.rs`, `position.rs`, `parallel.rs`: what the
+//!   others share (a file's text and its records, a JSON object field by
+//!   field, line and column, a part per core).
 
 mod any_layout;
 mod backward;
