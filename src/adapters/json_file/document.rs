@@ -23,7 +23,7 @@ use crate::domain::{Entry, Id, List, Needle, Unreadable};
 #[derive(Debug)]
 pub struct Document<R> {
     pub list: List<Stored<R>>,
-    pub(super) unknown_top: Unknown,
+    pub(super) unknown_top: UnknownTop,
     /// The layout the list was read in; each record read knows it too, from
     /// its source.
     pub layout: Layout,
@@ -32,13 +32,13 @@ pub struct Document<R> {
 }
 
 /// The top-level fields this version does not know, by key.
-pub type Unknown = BTreeMap<String, Box<RawValue>>;
+pub type UnknownTop = BTreeMap<String, Box<RawValue>>;
 
 /// A list as a reader found it in a file's text, before its numbers are
 /// checked to make one: what every reader returns.
 pub struct Parts<R> {
     pub next_id: u64,
-    pub unknown_top: Unknown,
+    pub unknown_top: UnknownTop,
     pub entries: Vec<Stored<R>>,
     /// With `Checks::Deferred`, the check of every line, still running.
     pub lines_check: Option<LinesCheck>,

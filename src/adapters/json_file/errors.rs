@@ -1,5 +1,5 @@
 //! The store's errors, worded: each names the file it is about, as the
-//! person named it, and says what to do. `Named` words them for one list,
+//! person named it, and says what to do. `ListName` words them for one list,
 //! be it the store's own or one side of a merge.
 
 use std::io;
@@ -21,14 +21,14 @@ const NOTHING_CHANGED: &str = "nothing was changed; the list is as it was before
 
 /// A list file, as messages name it, and what one of its records is called.
 #[derive(Clone, Copy)]
-pub struct Named<'a> {
+pub struct ListName<'a> {
     path: &'a Path,
     noun: &'static str,
     /// A side of a merge: what would be done to the list by hand is left to git.
     side: bool,
 }
 
-impl<'a> Named<'a> {
+impl<'a> ListName<'a> {
     pub fn new(path: &'a Path, noun: &'static str) -> Self {
         Self {
             path,

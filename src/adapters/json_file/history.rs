@@ -69,7 +69,7 @@ fn header<R: JsonRecord>() -> String {
 }
 
 /// A history file, open to read.
-pub struct Journal {
+pub struct HistoryFile {
     file: File,
     /// How messages name it.
     name: String,
@@ -79,7 +79,7 @@ pub struct Journal {
     len: u64,
 }
 
-impl Journal {
+impl HistoryFile {
     /// The history at `path`, or `None` if there is none (or only the
     /// beginning of a header, from a crash as it was made); `Ok(Err)` says
     /// why what it holds cannot be used, `Err` why it cannot be read.
@@ -312,8 +312,10 @@ fn as_written(source: Source) -> Arc<Source> {
 
 /// The history of the list at `target`: none if there is none yet; `Ok(Err)`
 /// if what it holds cannot be used, `Err` if it cannot be read.
-pub fn open<R: JsonRecord>(target: &Path) -> io::Result<Result<Option<Journal>, BrokenHistory>> {
-    Journal::open::<R>(&path_of(target), &name_of(target))
+pub fn open<R: JsonRecord>(
+    target: &Path,
+) -> io::Result<Result<Option<HistoryFile>, BrokenHistory>> {
+    HistoryFile::open::<R>(&path_of(target), &name_of(target))
 }
 
 /// What a writer appended to the history, until the list is in place.
@@ -337,10 +339,10 @@ impl Appended {
 
 /// The lines that record `changes` in `journal` (none yet: a new history).
 pub fn lines<R: JsonRecord>(
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     changes: &[Change<Stored<R>>],
 ) -> io::Result<Vec<Vec<u8>>> {
-    let first = journal.map_or(Ok(1), Journal::next_number)?;
+    let first = journal.map_or(Ok(1), HistoryFile::next_number)?;
     let mut parts = Vec::new();
     for (number, change) in (first..).zip(changes) {
         write_change(&mut parts, change, number)?;
@@ -353,7 +355,7 @@ pub fn lines<R: JsonRecord>(
 /// history as it was opened.
 pub fn append<R: JsonRecord>(
     target: &Path,
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     owner: Option<Owner>,
     lines: Vec<Vec<u8>>,
 ) -> io::Result<Appended> {
@@ -365,7 +367,7 @@ pub fn append<R: JsonRecord>(
 /// only once the list is in place opens first, so that it fails before.
 pub fn open_to_append<R: JsonRecord>(
     target: &Path,
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     owner: Option<Owner>,
 ) -> io::Result<Appending> {
     let path = path_of(target);
@@ -491,7 +493,7 @@ fn write_change<R: JsonRecord>(
 /// The `count` records completed last in the history of the list at
 /// `target` that `list` does not hold, newest first. Takes no lock.
 pub fn completed<R: JsonRecord>(
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     list: &List<Stored<R>>,
     count: usize,
 ) -> Completions<R> {
@@ -529,7 +531,10 @@ mod tests {
         let journal = |tail: &str| {
             let text = format!("{}{{\"change\": 6}}\n{long}{tail}", header::<Todo>());
             fs::write(&path, text).unwrap();
-            Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap()
+            HistoryFile::open::<Todo>(&path, "h")
+                .unwrap()
+                .unwrap()
+                .unwrap()
         };
         assert_eq!(journal("").next_number().unwrap(), 8);
         assert_eq!(

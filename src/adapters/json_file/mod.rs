@@ -68,7 +68,7 @@ use crate::domain::{
     Version,
 };
 use crate::ports::{Store, StoreError, Versions};
-use errors::Named;
+use errors::ListName;
 use files::Owner;
 use line::Line;
 use merging::Role;
@@ -101,8 +101,8 @@ impl<R: JsonRecord> JsonFileStore<R> {
     }
 
     /// How messages name this store's list.
-    fn named(&self) -> Named<'_> {
-        Named::new(&self.path, R::NOUN)
+    fn named(&self) -> ListName<'_> {
+        ListName::new(&self.path, R::NOUN)
     }
 
     fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
@@ -164,7 +164,7 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
 /// The list at `target`, which `named` names, read with `checks`; an empty
 /// one where there is none.
 fn load<R: JsonRecord>(
-    named: Named<'_>,
+    named: ListName<'_>,
     target: &Path,
     checks: Checks,
 ) -> Result<Document<R>, StoreError> {
@@ -178,7 +178,7 @@ fn load<R: JsonRecord>(
 
 /// The changes of `journal`, the history as a writer opened it.
 fn changes<'j, R: JsonRecord + 'j>(
-    journal: &'j Result<Option<history::Journal>, BrokenHistory>,
+    journal: &'j Result<Option<history::HistoryFile>, BrokenHistory>,
 ) -> Result<Journal<'j, Stored<R>>, BrokenHistory> {
     match journal {
         Ok(Some(journal)) => Ok(Box::new(journal.changes::<R>())),
@@ -339,7 +339,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
     fn history(
         &self,
         target: &Path,
-    ) -> Result<Result<Option<history::Journal>, BrokenHistory>, StoreError> {
+    ) -> Result<Result<Option<history::HistoryFile>, BrokenHistory>, StoreError> {
         history::open::<R>(target).map_err(|e| self.named().history_io(target, "read", &e))
     }
 }
@@ -351,9 +351,9 @@ impl<R: JsonRecord> JsonFileStore<R> {
 fn sides<R: JsonRecord, T: Send>(
     inputs: [T; 3],
     names: &[String; 3],
-    read: impl Fn(T, Named<'_>, Checks) -> Result<Document<R>, StoreError> + Sync,
+    read: impl Fn(T, ListName<'_>, Checks) -> Result<Document<R>, StoreError> + Sync,
 ) -> Result<[Side<Line<R>>; 3], StoreError> {
-    let named = |role: Role| Named::side(Path::new(&names[role as usize]), R::NOUN);
+    let named = |role: Role| ListName::side(Path::new(&names[role as usize]), R::NOUN);
     let side = |role: Role, input: T| {
         read(input, named(role), merging::checks(role))
             .and_then(|doc| merging::side(&doc).map_err(|e| named(role).format(e)))
@@ -407,7 +407,7 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     }
 
     fn write(&self, path: &Path, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
-        let named = Named::new(path, R::NOUN);
+        let named = ListName::new(path, R::NOUN);
         if let Some(kind) = files::not_a_file(path).map_err(|e| named.io("open", &e))? {
             return Err(named.not_a_file(kind));
         }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::document::{Parts, Unknown};
+use super::document::{Parts, UnknownTop};
 use super::layout::{self, AFTER_NEXT_ID, CLOSE, CLOSE_EMPTY, HEAD, INDENT};
 use super::lines_check::{LinesCheck, line_parts, lines_are_objects};
 use super::parallel;
@@ -62,15 +62,15 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> Option<Parts
 
 /// The top-level fields this version does not know, as `render` writes
 /// them before the records, a line each, and what follows them.
-fn unknown_lines<R: JsonRecord>(mut rest: &[u8]) -> Option<(Unknown, &[u8])> {
-    let mut unknown = Unknown::new();
+fn unknown_lines<R: JsonRecord>(mut rest: &[u8]) -> Option<(UnknownTop, &[u8])> {
+    let mut unknown = UnknownTop::new();
     while rest.starts_with(layout::UNKNOWN_INDENT.as_bytes())
         && !rest.starts_with(layout::opening::<R>().as_bytes())
     {
         let end = memchr::memchr(b'\n', rest)?;
         let line = std::str::from_utf8(&rest[..end]).ok()?;
         let field = line.strip_suffix(',')?.trim_start();
-        let (key, value) = serde_json::from_str::<Unknown>(&format!("{{{field}}}"))
+        let (key, value) = serde_json::from_str::<UnknownTop>(&format!("{{{field}}}"))
             .ok()?
             .pop_first()?;
         let known = ["version", "next_id", R::COLLECTION].contains(&key.as_str());
