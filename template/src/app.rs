@@ -11,12 +11,42 @@ use crate::domain::{
 };
 use crate::ports::{Clock, Store, StoreError, UlidSource};
 
+/// Why `add` failed; nothing was changed.
 #[derive(Debug, thiserror::Error)]
-pub enum AppError {
+pub enum AddError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Full(#[from] ListFull),
+}
+
+/// Why `show` or `find` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
+}
+
+/// Why `done` failed; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum DoneError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Unknown(#[from] Unknown),
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
+    #[error(transparent)]
+    History(#[from] BrokenHistory),
+}
+
+/// Why `undo` failed; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum UndoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error(transparent)]
     Unreadable(#[from] Unreadable),
     #[error(transparent)]
@@ -25,7 +55,7 @@ pub enum AppError {
     History(#[from] BrokenHistory),
 }
 
-impl From<CannotUndo> for AppError {
+impl From<CannotUndo> for UndoError {
     fn from(error: CannotUndo) -> Self {
         match error {
             CannotUndo::Unreadable(e) => e.into(),
@@ -74,7 +104,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         self.clock.now()
     }
 
-    pub fn add(&self, title: Title, description: String) -> Result<Todo, AppError> {
+    pub fn add(&self, title: Title, description: String) -> Result<Todo, AddError> {
         let created_at = self.clock.now();
         self.store.update(|list, history| {
             let todo = list.add(|id| Todo {
@@ -93,12 +123,12 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     /// The `count` newest todos, newest first.
-    pub fn show(&self, count: usize) -> Result<Vec<Todo>, AppError> {
+    pub fn show(&self, count: usize) -> Result<Vec<Todo>, ReadError> {
         Ok(self.store.read(|list| list.recent(count))??)
     }
 
     /// Completes and removes the named todos, all or none, into the history.
-    pub fn done(&self, refs: &[Ref]) -> Result<Vec<Todo>, AppError> {
+    pub fn done(&self, refs: &[Ref]) -> Result<Vec<Todo>, DoneError> {
         let at = self.clock.now();
         self.store.update(|list, history| {
             history.usable()?;
@@ -115,7 +145,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
 
     /// Reverts the latest `add` or `done` that the list shows and that was
     /// not undone; none when there is nothing left to undo.
-    pub fn undo(&self) -> Result<Undo, AppError> {
+    pub fn undo(&self) -> Result<Undo, UndoError> {
         self.store.update(|list, history| {
             let latest = history.latest_in_effect(list)?;
             let undone = match latest {
@@ -146,8 +176,8 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     /// The `count` todos completed last that are not on the list, newest first.
-    pub fn history(&self, count: usize) -> Result<Completions<Todo>, AppError> {
-        Ok(self.store.completed(count)?)
+    pub fn history(&self, count: usize) -> Result<Completions<Todo>, StoreError> {
+        self.store.completed(count)
     }
 
     /// Why the history cannot be used, for the commands that go on without it.
@@ -156,7 +186,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     /// Todos mentioning `text` in title or description, newest first.
-    pub fn find(&self, text: &str) -> Result<Vec<Todo>, AppError> {
+    pub fn find(&self, text: &str) -> Result<Vec<Todo>, ReadError> {
         let needle = Needle::new(text);
         Ok(self
             .store

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use crate::domain::{
-    Completions, Entry, Fields, History, Id, List, Merged, Record, Side, Unreadable, Version,
+    Completions, Entry, History, Id, List, Mergeable, Merged, Record, Side, Unreadable, Version,
 };
 
 /// Why a store could not do its work. The message names the place and the cause.
@@ -36,6 +36,10 @@ pub trait Store<R: Record> {
 
     /// Runs `f` on one consistent snapshot of the list. MUST NOT wait for writers.
     /// A store that holds nothing yet reads as an empty list.
+    ///
+    /// # Errors
+    /// `Unusable` when what is stored is not a list this store can read,
+    /// `Io` when it cannot be read.
     fn read<T>(&self, f: impl FnOnce(&List<Self::Entry>) -> T) -> Result<T, StoreError>;
 
     /// Runs `f` on the latest list and its history while no other `update`
@@ -47,6 +51,11 @@ pub trait Store<R: Record> {
     /// was given. A store may run `f` again, on the list read afresh,
     /// before it persists anything: only the last run counts. A run that
     /// changes nothing creates nothing.
+    ///
+    /// # Errors
+    /// What `f` returns, or a `StoreError`: `Unusable` when the list or
+    /// its history is not one this store can use, `Io` when either cannot
+    /// be read or written, `Busy` when another writer held the list too long.
     fn update<T, E: From<StoreError>>(
         &self,
         f: impl FnMut(&mut List<Self::Entry>, &mut History<'_, Self::Entry>) -> Result<T, E>,
@@ -54,6 +63,9 @@ pub trait Store<R: Record> {
 
     /// The `count` records completed last that the list does not hold,
     /// newest first, each once. MUST NOT wait for writers.
+    ///
+    /// # Errors
+    /// As `read`, for the list and for its history.
     fn completed(&self, count: usize) -> Result<Completions<R>, StoreError>;
 
     /// Why the history cannot be used, if it cannot: what a command that
@@ -66,7 +78,7 @@ pub trait Store<R: Record> {
 pub trait Versions<R: Record> {
     /// A record's fields as a merge compares them, each value as text the
     /// store can show a person.
-    type Fields: Fields<Value = String>;
+    type Line: Mergeable<Value = String>;
 
     /// Where both values of a conflicting field are kept in the merged list.
     const CONFLICTS: &'static str;
@@ -77,28 +89,43 @@ pub trait Versions<R: Record> {
     /// The three versions a merge puts together, base, ours and theirs,
     /// from the files at `paths`, which messages call `names`. An empty or
     /// missing file is an empty list.
+    ///
+    /// # Errors
+    /// `Unusable`, naming the version, when one is not a list this store
+    /// can merge; `Io` when one cannot be read.
     fn open(
         &self,
         paths: [&Path; 3],
         names: [String; 3],
-    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
+    ) -> Result<[Side<Self::Line>; 3], StoreError>;
 
     /// The same, from the bytes of each version.
+    ///
+    /// # Errors
+    /// `Unusable`, naming the version, when one is not a list this store
+    /// can merge.
     fn parse(
         &self,
         versions: [Vec<u8>; 3],
         names: [String; 3],
-    ) -> Result<[Side<Self::Fields>; 3], StoreError>;
+    ) -> Result<[Side<Self::Line>; 3], StoreError>;
 
     /// The record a merged version is, to name it to a person.
-    fn record(&self, version: &Version<Self::Fields>) -> Result<R, Unreadable>;
+    fn record(&self, version: &Version<Self::Line>) -> Result<R, Unreadable>;
 
     /// Replaces the file at `path`, a copy git made, with `merged`.
-    fn write(&self, path: &Path, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+    ///
+    /// # Errors
+    /// `Io` when it cannot be replaced; it is then as it was.
+    fn write(&self, path: &Path, merged: &Merged<Self::Line>) -> Result<(), StoreError>;
 
     /// Replaces the list with `merged`, whatever it holds now, while no
     /// other writer can run.
-    fn replace(&self, merged: &Merged<Self::Fields>) -> Result<(), StoreError>;
+    ///
+    /// # Errors
+    /// `Io` when it cannot be replaced, `Busy` when another writer held it
+    /// too long; it is then as it was.
+    fn replace(&self, merged: &Merged<Self::Line>) -> Result<(), StoreError>;
 
     /// The files beside the list that belong to one clone, never to be
     /// shared: names in the list's folder, where `*` stands for any text.
@@ -109,19 +136,32 @@ pub trait Versions<R: Record> {
 pub trait Repository {
     /// The versions of the file at `list` that git keeps while a merge of
     /// it waits to be resolved; none when there is no such merge.
+    ///
+    /// # Errors
+    /// `Unavailable` outside a work tree or without git; `Failed` when git fails.
     fn unmerged(&self, list: &Path) -> Result<Option<Unmerged>, RepositoryError>;
 
     /// Has git merge the file at `list` with this program from now on, and
     /// keep `private` (names beside it) out of sight. Says what it did.
+    ///
+    /// # Errors
+    /// As `unmerged`, and `Failed` when a step cannot be taken; all that
+    /// was done before it is then taken back.
     fn set_up(&self, list: &Path, private: &[String]) -> Result<Vec<String>, RepositoryError>;
 
     /// Whether git holds the file at `list` unmerged: a merge, rebase or
     /// cherry-pick stopped with a conflict in it, and the file may hold one
     /// side only. Costs a few `stat`s when git is not stopped.
+    ///
+    /// # Errors
+    /// As `unmerged`, when git has stopped and cannot say.
     fn unfinished(&self, list: &Path) -> Result<bool, RepositoryError>;
 
     /// Keeps `private`, names beside `list`, out of `git status` where
     /// `list` is in a work tree; does nothing elsewhere, and runs no git.
+    ///
+    /// # Errors
+    /// `Failed` when the repository's exclude file cannot be written.
     fn keep_private(&self, list: &Path, private: &[String]) -> Result<(), RepositoryError>;
 }
 

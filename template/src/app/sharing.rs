@@ -158,7 +158,7 @@ impl<V, G: Repository> Sharing<V, G> {
     }
 
     /// Names the records a merge reports on, reading only those.
-    fn report<R: Record>(&self, merged: &Merged<V::Fields>) -> Report<R>
+    fn report<R: Record>(&self, merged: &Merged<V::Line>) -> Report<R>
     where
         V: Versions<R>,
     {
@@ -166,7 +166,7 @@ impl<V, G: Repository> Sharing<V, G> {
             .map(|(_, ulid)| ulid)
             .chain(merged.renumbered.iter().map(|r| r.ulid))
             .collect();
-        let at: HashMap<Ulid, &Version<V::Fields>> = match named.is_empty() {
+        let at: HashMap<Ulid, &Version<V::Line>> = match named.is_empty() {
             true => HashMap::new(),
             false => (merged.side.records.iter())
                 .filter(|r| named.contains(&r.ulid))

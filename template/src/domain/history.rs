@@ -17,8 +17,9 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::list::MAX_ID;
-use super::{Entry, Id, List, ListFull, Record, Ref, Renumbered, Unreadable};
+use super::list::{List, ListFull, MAX_ID};
+use super::merge::Renumbered;
+use super::record::{Entry, Id, Record, Ref, Unreadable};
 
 /// One change a command made to a list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use ulid::Ulid;
 
-use super::{Entry, Id, Needle, Record, Ref, Unreadable};
+use super::record::{Entry, Id, Record, Ref, Unreadable};
+use super::search::Needle;
 
 /// Ids stay below 2^53 so that every JSON reader, JavaScript included, reads them exactly.
 pub(super) const MAX_ID: u64 = (1 << 53) - 1;

@@ -20,12 +20,12 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::Id;
 use super::list::{EXHAUSTED, MAX_ID};
+use super::record::Id;
 
 /// A record's fields as a merge sees them: compared whole first, and split
 /// into single fields only where the sides differ.
-pub trait Fields: Clone + Eq {
+pub trait Mergeable: Clone + Eq {
     /// One field's value. The order only breaks ties, the same way
     /// whichever side is ours.
     type Value: Clone + Ord;
@@ -58,14 +58,14 @@ pub struct Version<F> {
 
 /// One side of a merge: a list as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Side<F: Fields> {
+pub struct Side<F: Mergeable> {
     pub next_id: u64,
     /// The list's own fields besides its records, by name.
     pub top: Vec<(String, F::Value)>,
     pub records: Vec<Version<F>>,
 }
 
-impl<F: Fields> Default for Side<F> {
+impl<F: Mergeable> Default for Side<F> {
     fn default() -> Self {
         Self {
             next_id: 1,
@@ -95,7 +95,7 @@ pub struct Renumbered {
 
 /// The merged list, and what a person should know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merged<F: Fields> {
+pub struct Merged<F: Mergeable> {
     pub side: Side<F>,
     /// Where a conflict was, the merged record holds one of the two values:
     /// the one present, or the smaller.
@@ -110,7 +110,7 @@ pub struct Merged<F: Fields> {
 pub struct OutOfNumbers;
 
 /// The three-way merge of `ours` and `theirs`, which both come from `base`.
-pub fn merge<F: Fields>(
+pub fn merge<F: Mergeable>(
     base: &Side<F>,
     ours: &Side<F>,
     theirs: &Side<F>,
@@ -173,7 +173,7 @@ pub fn merge<F: Fields>(
 /// Calls `each` with the versions of each record on the three sides, in
 /// ULID order: the sides' records sorted by ULID (most lists are
 /// already), walked side by side.
-fn by_ulid<'a, F: Fields>(
+fn by_ulid<'a, F: Mergeable>(
     sides: [&'a Side<F>; 3],
     mut each: impl FnMut([Option<&'a Version<F>>; 3]),
 ) {
@@ -199,7 +199,7 @@ fn by_ulid<'a, F: Fields>(
 }
 
 /// A record as both sides left it, from `base` where it came from one.
-fn merge_record<F: Fields>(
+fn merge_record<F: Mergeable>(
     base: Option<&Version<F>>,
     ours: &Version<F>,
     theirs: &Version<F>,
@@ -255,7 +255,7 @@ fn three_way<V: Ord + Clone>(
     }
 }
 
-/// Fields as both sides left them, one by one. The order: the base's
+/// Mergeable as both sides left them, one by one. The order: the base's
 /// fields as they were, then new ones as both sides order them, or by name
 /// where the sides disagree.
 fn merge_fields<V: Ord + Clone>(
@@ -345,11 +345,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Fields for the tests: names and small numbers.
+    /// Mergeable for the tests: names and small numbers.
     #[derive(Debug, Clone, PartialEq, Eq)]
     struct Plain(Vec<(String, u8)>);
 
-    impl Fields for Plain {
+    impl Mergeable for Plain {
         type Value = u8;
 
         fn created(&self) -> Option<Timestamp> {

@@ -3,6 +3,12 @@
 //! `record` and `list` hold for any record: a short number to type, a ULID
 //! for good, a list that never reuses a number. `todo` and `title` are the
 //! todo list's own rules; another CLI puts its record beside them.
+//!
+//! Where a store can do the domain's work faster than record by record,
+//! the domain offers a hook with a plain default, and these are all:
+//! `Entry::read_all` (read many records at once), `Entry::may_mention`
+//! (rule out records a search cannot match without reading them) and
+//! `Mergeable::created_each` (read many records' times at once).
 
 mod history;
 mod list;
@@ -17,7 +23,7 @@ pub use history::{
     completed, latest_in_effect, undo,
 };
 pub use list::{InvalidList, List, ListFull, Unknown};
-pub use merge::{Conflict, Fields, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
+pub use merge::{Conflict, Mergeable, Merged, OutOfNumbers, Renumbered, Side, Version, merge};
 pub use record::{Entry, Id, InvalidReference, Record, Ref, Unreadable, parse_ulid};
 pub use search::Needle;
 pub use title::{BlankTitle, Title};

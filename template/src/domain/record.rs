@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use ulid::Ulid;
 
-use super::Needle;
+use super::search::Needle;
 
 /// A record's short number. Never reused within a list, even after the
 /// record is removed.

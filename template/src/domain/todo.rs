@@ -1,7 +1,9 @@
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::{Id, Needle, Record, Title};
+use super::record::{Id, Record};
+use super::search::Needle;
+use super::title::Title;
 
 /// One thing to do. `ulid` is its permanent identity; `id` is for typing.
 #[derive(Debug, Clone, PartialEq, Eq)]

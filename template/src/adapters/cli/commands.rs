@@ -8,52 +8,76 @@ use clap::CommandFactory;
 use super::args::{self, Cli, Command, Named};
 use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
 use crate::app::sharing::Sharing;
-use crate::app::{App, AppError, Reverted};
-use crate::domain::{BrokenHistory, Ref, Renumbered, Todo};
-use crate::ports::{Clock, Repository, Store, StoreErrorKind, UlidSource, Versions};
+use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
+use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
+use crate::ports::{Clock, Repository, Store, UlidSource, Versions};
 
-/// What the program says when a use case fails, and the exit code.
-impl From<AppError> for Failure {
-    fn from(error: AppError) -> Self {
-        let (code, tip) = match &error {
-            AppError::Unknown(_) => (exit::NOT_FOUND, Some("run `{{project-name}} show` to see the ids")),
-            AppError::Unreadable(_) => (
-                exit::DATA,
-                Some("fix that line in an editor; {{project-name}} never writes over what it cannot read"),
-            ),
-            AppError::Full(_) => (
-                exit::DATA,
-                Some("start a new list with --file, or move this one aside"),
-            ),
-            AppError::History(_) => (
-                exit::DATA,
-                Some(
-                    "{{project-name}} never writes over a history it cannot read; fix it in an editor, \
-                     or move it aside to start a new one (show, find and add work meanwhile)",
-                ),
-            ),
-            AppError::Store(e) => {
-                let code = match e.kind {
-                    StoreErrorKind::Unusable => exit::DATA,
-                    StoreErrorKind::Io => exit::IO,
-                    StoreErrorKind::Busy => exit::TEMPORARY,
-                };
-                return Failure::Report {
-                    code,
-                    message: e.message.clone(),
-                    tip: e.tip.clone(),
-                };
-            }
-        };
-        let message = match &error {
-            AppError::Unreadable(e) => e.to_string(),
-            e => format!("{e}; nothing was changed"),
-        };
-        Failure::Report {
-            code,
-            message,
-            tip: tip.map(Into::into),
+/// What the program says when a use case fails, and the exit code: each
+/// cause as `refused` words it.
+impl From<AddError> for Failure {
+    fn from(error: AddError) -> Self {
+        match error {
+            AddError::Store(e) => e.into(),
+            AddError::Full(e) => refused(exit::DATA, &e, FULL),
         }
+    }
+}
+
+impl From<ReadError> for Failure {
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::Store(e) => e.into(),
+            ReadError::Unreadable(e) => unreadable(&e),
+        }
+    }
+}
+
+impl From<DoneError> for Failure {
+    fn from(error: DoneError) -> Self {
+        match error {
+            DoneError::Store(e) => e.into(),
+            DoneError::Unknown(e) => {
+                refused(exit::NOT_FOUND, &e, "run `{{project-name}} show` to see the ids")
+            }
+            DoneError::Unreadable(e) => unreadable(&e),
+            DoneError::History(e) => refused(exit::DATA, &e, BROKEN_HISTORY),
+        }
+    }
+}
+
+impl From<UndoError> for Failure {
+    fn from(error: UndoError) -> Self {
+        match error {
+            UndoError::Store(e) => e.into(),
+            UndoError::Unreadable(e) => unreadable(&e),
+            UndoError::Full(e) => refused(exit::DATA, &e, FULL),
+            UndoError::History(e) => refused(exit::DATA, &e, BROKEN_HISTORY),
+        }
+    }
+}
+
+const FULL: &str = "start a new list with --file, or move this one aside";
+
+const BROKEN_HISTORY: &str = "{{project-name}} never writes over a history it cannot read; fix it in an editor, \
+     or move it aside to start a new one (show, find and add work meanwhile)";
+
+/// A change refused for `why`: nothing was changed.
+fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
+    Failure::Report {
+        code,
+        message: format!("{why}; nothing was changed"),
+        tip: Some(tip.into()),
+    }
+}
+
+/// A todo the list holds that cannot be read.
+fn unreadable(e: &Unreadable) -> Failure {
+    Failure::Report {
+        code: exit::DATA,
+        message: e.to_string(),
+        tip: Some(
+            "fix that line in an editor; {{project-name}} never writes over what it cannot read".into(),
+        ),
     }
 }
 

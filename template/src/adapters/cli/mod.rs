@@ -24,6 +24,7 @@ use clap::{ColorChoice, Parser};
 pub use args::{Cli, Command, GitCommand, Named};
 
 use crate::domain::{Id, Record};
+use crate::ports::{StoreError, StoreErrorKind};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
@@ -242,6 +243,22 @@ impl Failure {
         Self::Output {
             error,
             saved: saved.map(str::to_owned),
+        }
+    }
+}
+
+/// What a store's failure says, and its exit code by its kind.
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        let code = match error.kind {
+            StoreErrorKind::Unusable => exit::DATA,
+            StoreErrorKind::Io => exit::IO,
+            StoreErrorKind::Busy => exit::TEMPORARY,
+        };
+        Failure::Report {
+            code,
+            message: error.message,
+            tip: error.tip,
         }
     }
 }

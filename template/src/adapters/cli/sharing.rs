@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{Failure, GitCommand, Outcome, exit, table, warn};
 use crate::app::sharing::{Report, Sharing, SharingError};
 use crate::domain::Record;
-use crate::ports::{Repository, StoreErrorKind, Versions};
+use crate::ports::{Repository, Versions};
 
 /// Runs `command`; `name` names a record in messages, in a few words.
 pub fn execute<R: Record, V: Versions<R>, G: Repository>(
@@ -144,14 +144,7 @@ fn tell<R>(list: &str, report: &Report<R>, name: &impl Fn(&R) -> String, kept_in
 impl From<SharingError> for Failure {
     fn from(error: SharingError) -> Self {
         let (code, tip) = match &error {
-            SharingError::Store(e) => {
-                let code = match e.kind {
-                    StoreErrorKind::Unusable => exit::DATA,
-                    StoreErrorKind::Io => exit::IO,
-                    StoreErrorKind::Busy => exit::TEMPORARY,
-                };
-                (code, e.tip.clone())
-            }
+            SharingError::Store(e) => return e.clone().into(),
             SharingError::Repository(e) => (exit::UNAVAILABLE, e.tip.clone()),
             SharingError::OutOfNumbers(_) => (exit::DATA, None),
             SharingError::Deleted(list) => (

@@ -13,23 +13,26 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
-use super::document::{Checks, Document, FormatError, Reading, Source, Stored};
-use super::fields::{Fields, Text};
+use super::document::Parts;
 use super::layout::{self, VERSION};
+use super::object::{Object, Str};
 use super::position::{Spot, positioned};
 use super::record::JsonRecord;
-use crate::domain::{Id, List, parse_ulid};
+use super::source::{Checks, FormatError, Source, Stored};
+use crate::domain::{Id, parse_ulid};
 
 /// Reads the list in `source`. Every record's number and ULID are read;
 /// with `Checks::All`, so is every record's set of keys.
-pub fn read<R: JsonRecord>(
-    source: &Arc<Source>,
-    checks: Checks,
-) -> Result<Document<R>, FormatError> {
+pub fn read<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> Result<Parts<R>, FormatError> {
     let text =
         std::str::from_utf8(source.bytes()).map_err(|e| FormatError::NotText(e.valid_up_to()))?;
     if text.trim().is_empty() {
-        return Ok(Document::default());
+        return Ok(Parts {
+            next_id: 1,
+            unknown_top: Default::default(),
+            entries: Vec::new(),
+            lines_check: None,
+        });
     }
     let at_start = Spot {
         text: text.as_bytes(),
@@ -75,10 +78,10 @@ pub fn read<R: JsonRecord>(
         .into_iter()
         .map(|(k, v)| (k, v.to_owned()))
         .collect();
-    Ok(Document {
-        list: List::from_parts(next_id, entries)?,
+    Ok(Parts {
+        next_id,
         unknown_top,
-        reading: Reading::AnyLayout,
+        entries,
         lines_check: None,
     })
 }
@@ -97,10 +100,10 @@ pub(super) fn identify<R: JsonRecord>(
         return Ok(found);
     }
     let nameless = format!("a {}", R::NOUN);
-    let mut fields = Fields::parse(raw).map_err(|e| e.explained(raw, &nameless, R::NOUN))?;
+    let mut fields = Object::parse(raw).map_err(|e| e.explained(raw, &nameless, R::NOUN))?;
     let id: u64 = fields.take("id", &nameless)?;
     let what = format!("{} {id}", R::NOUN);
-    let ulid: Text = fields.take("ulid", &what)?;
+    let ulid: Str = fields.take("ulid", &what)?;
     let ulid = parse_ulid(&ulid.0)
         .ok_or_else(|| (0, format!("{what}: \"ulid\" is not a ULID: {:?}", ulid.0)))?;
     Ok((Id(id), ulid))

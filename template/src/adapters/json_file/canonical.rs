@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 use ulid::Ulid;
 
-use super::fields::Fields;
 use super::layout;
+use super::object::Object;
 use crate::domain::Id;
 
 /// `json`, valid JSON text, in canonical form. Only the space between
@@ -48,9 +48,9 @@ pub fn normalize(json: &str) -> String {
 /// The record whose JSON object is `raw`, with number `id` and ULID
 /// `ulid`, on one canonical line: its number and ULID first, then its other
 /// fields in the order they came.
-pub fn write_record(out: &mut impl Write, id: Id, ulid: Ulid, raw: &str) -> io::Result<()> {
+pub fn rewrite_record(out: &mut impl Write, id: Id, ulid: Ulid, raw: &str) -> io::Result<()> {
     layout::write_identity(out, id, ulid)?;
-    let fields = Fields::parse(raw)
+    let fields = Object::parse(raw)
         .map_err(|_| io::Error::other("a record read whole was not an object"))?;
     for (key, value) in fields.iter() {
         if key == "id" || key == "ulid" {
@@ -85,7 +85,7 @@ mod tests {
     fn a_record_in_any_layout_is_written_on_one_line_number_and_ulid_first() {
         let raw = "{\n  \"title\": \"x\",\n  \"ulid\": \"01M81V6XYR0000000000000001\",\n  \"id\": 1,\n  \"n\": 1e3\n}";
         let mut out = Vec::new();
-        write_record(&mut out, Id(1), Ulid::from_parts(1, 1), raw).unwrap();
+        rewrite_record(&mut out, Id(1), Ulid::from_parts(1, 1), raw).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"id": 1, "ulid": "00000000010000000000000001", "title": "x", "n": 1e3}"#

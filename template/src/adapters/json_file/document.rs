@@ -7,30 +7,41 @@
 //! byte for byte, unknown fields and all.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::ops::Range;
-use std::sync::Arc;
 
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
-use super::fields::{self, unique_keys};
-use super::layout::VERSION;
+use super::lines_check::LinesCheck;
+use super::object::{self, unique_keys};
 use super::position::Spot;
 use super::record::JsonRecord;
-use super::scanner::{self, LinesCheck};
-use super::{any_layout, indented, parallel, search};
-use crate::domain::{Entry, Id, InvalidList, List, Needle, Unreadable};
+use super::source::{Checks, Layout, Stored};
+use super::{parallel, search};
+use crate::domain::{Entry, Id, List, Needle, Unreadable};
 
 /// A list as stored, with the top-level fields this version does not know.
 #[derive(Debug)]
 pub struct Document<R> {
     pub list: List<Stored<R>>,
-    pub(super) unknown_top: BTreeMap<String, Box<RawValue>>,
-    /// How the records read from the file are laid out there.
-    pub(super) reading: Reading,
+    pub(super) unknown_top: UnknownTop,
+    /// The layout the list was read in; each record read knows it too, from
+    /// its source.
+    pub layout: Layout,
     /// With `Checks::Deferred`, the check of every line, still running.
     pub(super) lines_check: Option<LinesCheck>,
+}
+
+/// The top-level fields this version does not know, by key.
+pub type UnknownTop = BTreeMap<String, Box<RawValue>>;
+
+/// A list as a reader found it in a file's text, before its numbers are
+/// checked to make one: what every reader returns.
+pub struct Parts<R> {
+    pub next_id: u64,
+    pub unknown_top: UnknownTop,
+    pub entries: Vec<Stored<R>>,
+    /// With `Checks::Deferred`, the check of every line, still running.
+    pub lines_check: Option<LinesCheck>,
 }
 
 impl<R> Document<R> {
@@ -47,93 +58,8 @@ impl<R> Default for Document<R> {
         Self {
             list: List::default(),
             unknown_top: BTreeMap::new(),
-            reading: Reading::AsWritten,
+            layout: Layout::AsWritten,
             lines_check: None,
-        }
-    }
-}
-
-/// How much of a list to check when opening it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Checks {
-    /// Everything: what a command that writes the list back needs, so that
-    /// it never writes over a file it could not read.
-    All,
-    /// The shape of the list, and each record's number and ULID, once each;
-    /// the rest of a record is checked when that record is read. For a list
-    /// in the layout `render` writes, this skips checking that every other
-    /// record's line is JSON, which is most of the work of opening a long list.
-    Shape,
-    /// Everything, as `All`; but for a long list in the layout `render`
-    /// writes, the check that every line is JSON runs on threads of its own
-    /// once the list is read, and the document holds it: a command that
-    /// writes the list back waits for it (`Document::pending_check`) before
-    /// the new list takes the old one's place.
-    Deferred,
-}
-
-/// How a list was read, for tests that make sure the fast way is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
-    /// Line by line, trusting the layout `render` writes.
-    AsWritten,
-    /// Line by line, in the layout of a formatter: for reading only.
-    Indented,
-    /// By a JSON parser, in any layout.
-    AnyLayout,
-}
-
-/// The text of a list file, shared by the records read from it.
-pub struct Source {
-    /// How messages name the file.
-    pub(super) name: String,
-    bytes: Box<dyn AsRef<[u8]> + Send + Sync>,
-    /// How far the text was checked when the list was opened.
-    pub(super) checks: Checks,
-}
-
-impl Source {
-    pub(super) fn new(
-        name: &str,
-        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
-        checks: Checks,
-    ) -> Self {
-        Self {
-            name: name.to_owned(),
-            bytes: Box::new(bytes),
-            checks,
-        }
-    }
-
-    pub(super) fn bytes(&self) -> &[u8] {
-        self.bytes.as_ref().as_ref()
-    }
-}
-
-impl fmt::Debug for Source {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.debug_struct("Source").field("name", &self.name).finish()
-    }
-}
-
-/// A record read from the file, as the span of text it takes there, or added since.
-#[derive(Debug, Clone)]
-pub enum Stored<R> {
-    Read {
-        id: Id,
-        ulid: Ulid,
-        source: Arc<Source>,
-        span: Range<usize>,
-    },
-    Added(Box<R>),
-}
-
-impl<R> Stored<R> {
-    /// How much text reading this record takes.
-    fn text_len(&self) -> usize {
-        match self {
-            Self::Read { span, .. } => span.len(),
-            Self::Added(_) => 0,
         }
     }
 }
@@ -197,7 +123,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
 
     /// Many records are read a part per core.
     fn read_all(entries: &[Self]) -> Result<Vec<R>, Unreadable> {
-        let text: usize = entries.iter().map(Self::text_len).sum();
+        let text: usize = entries.iter().map(Stored::text_len).sum();
         let parts = parallel::even_ranges(entries.len(), parallel::part_count(text));
         let read = parallel::each(parts, |part| {
             entries[part]
@@ -232,75 +158,6 @@ pub(super) fn decode<R: JsonRecord>(
         unique_keys(raw).map_err(|e| e.explained(raw, &what(), R::NOUN))?;
     }
     let fields = serde_json::from_str::<R::Fields<'_>>(raw)
-        .map_err(|e| fields::explain(raw, &e, &what(), R::NOUN))?;
+        .map_err(|e| object::explain(raw, &e, &what(), R::NOUN))?;
     R::from_fields(id, ulid, fields).map_err(|message| (0, format!("{}: {message}", what())))
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FormatError {
-    #[error("line {line}, column {column}: {message}")]
-    Malformed {
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("it is format version {0}, and this version of {{project-name}} reads version {VERSION}")]
-    Newer(u64),
-    /// Conflict markers git left from a merge, from this line on.
-    #[error("it holds git's conflict markers from line {0}")]
-    Unmerged(usize),
-    #[error("it is not UTF-8 text (invalid byte at offset {0})")]
-    NotText(usize),
-    #[error(transparent)]
-    Invalid(#[from] InvalidList),
-}
-
-/// Reads a list from the bytes of a file; `name` is how messages about its
-/// records name the file.
-pub fn parse<R: JsonRecord>(
-    name: &str,
-    bytes: impl AsRef<[u8]> + Send + Sync + 'static,
-    checks: Checks,
-) -> Result<Document<R>, FormatError> {
-    parse_telling(name, bytes, checks).map(|(doc, _)| doc)
-}
-
-/// `parse`, and how the list was read.
-pub fn parse_telling<R: JsonRecord>(
-    name: &str,
-    bytes: impl AsRef<[u8]> + Send + Sync + 'static,
-    checks: Checks,
-) -> Result<(Document<R>, Reading), FormatError> {
-    let source = Arc::new(Source::new(name, bytes, checks));
-    let scanned = match scanner::read_as_written::<R>(&source, checks) {
-        Some(scanned) => Some((scanned, Reading::AsWritten)),
-        // A list that is only read is checked record by record as it is.
-        None if checks == Checks::Shape => {
-            indented::read::<R>(&source).map(|scanned| (scanned, Reading::Indented))
-        }
-        None => None,
-    };
-    if let Some((scanned, reading)) = scanned {
-        let doc = Document {
-            list: List::from_parts(scanned.next_id, scanned.entries)?,
-            unknown_top: scanned.unknown_top,
-            reading,
-            lines_check: scanned.lines_check,
-        };
-        return Ok((doc, reading));
-    }
-    any_layout::read::<R>(&source, checks)
-        .map(|doc| (doc, Reading::AnyLayout))
-        .map_err(|e| conflict_markers(source.bytes()).map_or(e, FormatError::Unmerged))
-}
-
-/// The line of the first of the conflict markers git leaves in a file it
-/// could not merge, if there are any: `<<<<<<<`, `=======`, `>>>>>>>`,
-/// each at the start of a line, in that order.
-fn conflict_markers(bytes: &[u8]) -> Option<usize> {
-    let mut lines = bytes.split(|&b| b == b'\n').enumerate();
-    let (start, _) = lines.find(|(_, line)| line.starts_with(b"<<<<<<<"))?;
-    lines.find(|(_, line)| line.starts_with(b"======="))?;
-    lines.find(|(_, line)| line.starts_with(b">>>>>>>"))?;
-    Some(start + 1)
 }

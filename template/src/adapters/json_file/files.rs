@@ -1,13 +1,11 @@
-//! The file-system steps a safe rewrite needs: follow links, check what is
-//! there, lock, read, replace, and keep the list its owner's.
+//! What a list's files are before anything is written: links followed
+//! where that is safe, what is there (a file, a folder, a FIFO), the file
+//! read, and whose it is; files beside it opened. `saving.rs` writes.
 
-use std::ffi::{OsStr, OsString};
 use std::fmt;
-use std::fs::{self, File, Metadata, OpenOptions, TryLockError};
-use std::io::{self, BufWriter, Read, Write};
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::thread;
-use std::time::{Duration, Instant};
 
 /// A larger file is refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -76,7 +74,7 @@ fn stranger_in_shared_dir(path: &Path, meta: &Metadata, also: &[u32]) -> io::Res
 /// Refuses a file beside a list that another user (not root) may have
 /// planted in a shared directory: the same rule as for links, so that
 /// nobody can hand {{project-name}} a history or a lock to trust.
-fn trusted(path: &Path, meta: &Metadata) -> io::Result<()> {
+pub fn trusted(path: &Path, meta: &Metadata) -> io::Result<()> {
     #[cfg(unix)]
     if let Some(uid) = stranger_in_shared_dir(path, meta, &[0])? {
         return Err(io::Error::new(
@@ -120,7 +118,7 @@ impl fmt::Display for NotAFile {
 
 impl NotAFile {
     /// What `meta` describes, unless it is a plain file.
-    fn of(meta: &Metadata) -> Option<Self> {
+    pub fn of(meta: &Metadata) -> Option<Self> {
         let kind = meta.file_type();
         if kind.is_file() {
             return None;
@@ -175,7 +173,7 @@ pub fn not_there(path: &Path) -> io::Result<bool> {
 
 /// Opens `options` at `path` without following a link there and without
 /// waiting: a FIFO opens at once, to be refused, instead of blocking.
-fn open_plainly(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+pub fn open_plainly(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
     #[cfg(unix)]
     {
         use rustix::fs::OFlags;
@@ -347,7 +345,7 @@ impl Owner {
 
     /// Gives `file` to this owner, or at least to its group, as far as this
     /// process may; where it may not, the file stays this process's.
-    fn give(self, file: &File) {
+    pub fn give(self, file: &File) {
         #[cfg(unix)]
         {
             use std::os::unix::fs::fchown;
@@ -422,250 +420,10 @@ pub fn take_mode_of(target: &Path, file: &File) -> io::Result<()> {
     }
 }
 
-/// The name of a file beside `target`: `.` + its name + `suffix`.
-fn beside(target: &Path, suffix: &str) -> OsString {
-    let mut name = OsString::from(".");
-    name.push(target.file_name().unwrap_or_default());
-    name.push(suffix);
-    name
-}
-
-/// The lock file beside `target`. It is never replaced or removed, so every
-/// process locks the same inode; `target` itself is swapped by each rename.
-pub fn lock_path(target: &Path) -> PathBuf {
-    target.with_file_name(beside(target, ".lock"))
-}
-
-pub enum LockFailure {
-    Busy,
-    NotAFile(NotAFile),
-    Io(io::Error),
-}
-
-/// Takes the exclusive lock of the list at `target`, waiting up to `wait`. The lock is held until the
-/// returned file is dropped, and the OS drops it when the process dies.
-pub fn lock(target: &Path, wait: Duration, owner: Option<Owner>) -> Result<File, LockFailure> {
-    let file = open_lock(target, owner)?;
-    // A wait too long to add to the clock is a wait without end.
-    let deadline = Instant::now().checked_add(wait);
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(TryLockError::Error(e)) => return Err(LockFailure::Io(e)),
-            Err(TryLockError::WouldBlock) => {
-                let now = Instant::now();
-                let left = deadline.map_or(pause, |d| d.saturating_duration_since(now));
-                if left.is_zero() {
-                    return Err(LockFailure::Busy);
-                }
-                thread::sleep(pause.min(left));
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-        }
-    }
-}
-
-/// Opens the lock file of the list at `target`, making it if it is missing,
-/// with the list's mode. Read access is enough to
-/// lock, so a lock file made by another user (root, say) locks no one out.
-/// A link is never followed: a lock that leads to the list itself would be
-/// swapped away by every rename.
-fn open_lock(target: &Path, owner: Option<Owner>) -> Result<File, LockFailure> {
-    let path = &lock_path(target);
-    loop {
-        let opened = open_plainly(OpenOptions::new().read(true), path);
-        let file = match opened {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                // Creating never follows a link; whoever creates it first wins.
-                match OpenOptions::new().write(true).create_new(true).open(path) {
-                    Ok(file) => {
-                        if let Some(owner) = owner {
-                            owner.give(&file);
-                        }
-                        take_mode_of(target, &file).map_err(LockFailure::Io)?;
-                        return Ok(file);
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                    Err(e) => return Err(LockFailure::Io(e)),
-                }
-            }
-            Err(e) => {
-                return Err(match not_a_file(path) {
-                    Ok(Some(kind)) => LockFailure::NotAFile(kind),
-                    _ => LockFailure::Io(e),
-                });
-            }
-        };
-        let meta = file.metadata().map_err(LockFailure::Io)?;
-        if let Some(kind) = NotAFile::of(&meta) {
-            return Err(LockFailure::NotAFile(kind));
-        }
-        trusted(path, &meta).map_err(LockFailure::Io)?;
-        return Ok(file);
-    }
-}
-
-const TEMP_SUFFIX: &str = ".tmp";
-/// The random part of a temporary file's name: letters and digits.
-const TEMP_RANDOM: usize = 6;
-
-/// Whether `name` is a temporary file of the list at `target`, and of no
-/// other: `.todo.json.` + random letters and digits + `.tmp`. The random
-/// part has no dot, so the temporary files of `todo.json.b` never match.
-fn is_temp_of(target: &Path, name: &OsStr) -> bool {
-    let prefix = beside(target, ".");
-    name.as_encoded_bytes()
-        .strip_prefix(prefix.as_encoded_bytes())
-        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX.as_bytes()))
-        .is_some_and(|random| {
-            random.len() == TEMP_RANDOM && random.iter().all(u8::is_ascii_alphanumeric)
-        })
-}
-
-/// The names of the files kept beside the list at `target`, which belong
-/// to the one copy of the list they sit beside: its lock, and its
-/// temporary files, `*` standing for the random part.
-pub fn private_names(target: &Path) -> Vec<String> {
-    let name = |path: &Path| {
-        path.file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let temp = format!("{}*{TEMP_SUFFIX}", beside(target, ".").to_string_lossy());
-    vec![name(&lock_path(target)), temp]
-}
-
-/// Removes temporary files left by a writer that was killed mid-write.
-/// Only the lock holder writes them, so under the lock every one is stale.
-pub fn remove_stale_temps(target: &Path) {
-    let Ok(entries) = fs::read_dir(dir_of(target)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if is_temp_of(target, &entry.file_name()) {
-            // A leftover that cannot be removed does no harm.
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-fn dir_of(target: &Path) -> &Path {
+/// The folder `target` is in.
+pub fn dir_of(target: &Path) -> &Path {
     match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
-    }
-}
-
-/// Replaces `target` with what `write` writes, so that a crash at any moment leaves either
-/// the old file or the new one. On failure `target` is untouched.
-pub fn replace(
-    target: &Path,
-    owner: Option<Owner>,
-    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
-) -> io::Result<()> {
-    Staged::write(target, owner, write)?.commit()
-}
-
-/// A new version of a file, written beside it and flushed to disk, not yet
-/// in its place. Dropped without `commit`, it is removed.
-pub struct Staged<'a> {
-    target: &'a Path,
-    temp: tempfile::NamedTempFile,
-}
-
-impl<'a> Staged<'a> {
-    /// Writes what `write` writes to a temporary file beside `target`, and
-    /// flushes it to disk. It keeps the old file's mode, and is given to
-    /// `owner`. Only a plain file is ever replaced: never a device, a FIFO
-    /// or a directory.
-    pub fn write(
-        target: &'a Path,
-        owner: Option<Owner>,
-        write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
-    ) -> io::Result<Self> {
-        let prefix = beside(target, ".");
-        let mut builder = tempfile::Builder::new();
-        builder
-            .prefix(&prefix)
-            .suffix(TEMP_SUFFIX)
-            .rand_bytes(TEMP_RANDOM);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // As any new file: 0666 less the umask, where tempfile's default is 0600.
-            builder.permissions(fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder.tempfile_in(dir_of(target))?;
-        if let Some(owner) = owner {
-            owner.give(temp.as_file());
-        }
-        // After the owner: a change of owner may clear bits of the mode.
-        #[cfg(unix)]
-        if let Ok(meta) = fs::symlink_metadata(target) {
-            if let Some(kind) = NotAFile::of(&meta) {
-                return Err(refuse(kind));
-            }
-            temp.as_file().set_permissions(meta.permissions())?;
-        }
-        let mut out = BufWriter::with_capacity(1 << 16, temp.as_file());
-        write(&mut out)?;
-        out.flush()?;
-        drop(out);
-        temp.as_file().sync_all()?;
-        Ok(Self { target, temp })
-    }
-
-    /// Puts the new version in place of the old, in one rename.
-    pub fn commit(self) -> io::Result<()> {
-        // Checked again at the last moment: a rename replaces whatever is there.
-        if let Some(kind) = not_a_file(self.target)? {
-            return Err(refuse(kind));
-        }
-        self.temp.persist(self.target).map_err(|e| e.error)?;
-        // The new file is in place; failing to flush the directory entry only
-        // risks the rename after a power cut, so it is not worth failing for.
-        let _ = sync_dir(dir_of(self.target));
-        Ok(())
-    }
-}
-
-fn refuse(kind: NotAFile) -> io::Error {
-    io::Error::other(format!("it is {kind}, not a file"))
-}
-
-/// Flushes to disk the entries of the folder `target` is in.
-pub fn sync_dir_of(target: &Path) -> io::Result<()> {
-    sync_dir(dir_of(target))
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Windows makes the rename durable itself and cannot open a directory as a file.
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temporary_files_belong_to_one_list() {
-        let list = Path::new("dir/todo.json");
-        let temp = |name: &str| is_temp_of(list, OsStr::new(name));
-        assert!(temp(".todo.json.a1B2c3.tmp"));
-        assert!(!temp(".todo.json.b.a1B2c3.tmp"), "todo.json.b's");
-        assert!(!temp(".todo.json.keep.tmp"));
-        assert!(!temp(".todo.json.a1B2c3d.tmp"));
-        assert!(!temp(".todo.json.a1-2c3.tmp"));
-        assert!(!temp(".todo.a1B2c3.tmp"));
-        let other = Path::new("todo.json.b");
-        assert!(is_temp_of(other, OsStr::new(".todo.json.b.a1B2c3.tmp")));
     }
 }

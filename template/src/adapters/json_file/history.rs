@@ -32,13 +32,14 @@ use ulid::Ulid;
 
 use super::any_layout;
 use super::backward::{self, CHUNK, Lines};
-use super::document::{Checks, Reading, Source, Stored};
-use super::fields::Fields;
 use super::files::{self, Access, Owner};
 use super::layout::VERSION;
+use super::object::Object;
 use super::parallel;
 use super::record::JsonRecord;
 use super::render;
+use super::saving;
+use super::source::{Checks, Layout, Source, Stored};
 use crate::domain::{
     BrokenHistory, Change, Completed, Completions, Entry, Id, List, Logged, completed as shown,
     parse_ulid,
@@ -68,7 +69,7 @@ fn header<R: JsonRecord>() -> String {
 }
 
 /// A history file, open to read.
-pub struct Journal {
+pub struct HistoryFile {
     file: File,
     /// How messages name it.
     name: String,
@@ -78,7 +79,7 @@ pub struct Journal {
     len: u64,
 }
 
-impl Journal {
+impl HistoryFile {
     /// The history at `path`, or `None` if there is none (or only the
     /// beginning of a header, from a crash as it was made); `Ok(Err)` says
     /// why what it holds cannot be used, `Err` why it cannot be read.
@@ -250,7 +251,7 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
     let (number, kind) = {
         let text = std::str::from_utf8(&bytes).map_err(|_| broken("is not UTF-8 text"))?;
         let fields =
-            Fields::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
+            Object::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
         let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, raw)| raw);
         let number = field("change")
             .and_then(|raw| raw.parse::<u64>().ok())
@@ -294,7 +295,7 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
             entries: vec![Stored::Read {
                 id,
                 ulid,
-                source: Arc::new(Source::new(name, bytes, Checks::All)),
+                source: as_written(Source::new(name, bytes, Checks::All)),
                 span,
             }],
         },
@@ -302,10 +303,19 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
     Ok(Logged { number, change })
 }
 
+/// A history line's text: {{project-name}} writes a record there as it writes one
+/// on a list's line, and puts it back on the list as it is.
+fn as_written(source: Source) -> Arc<Source> {
+    source.read_in(Layout::AsWritten);
+    Arc::new(source)
+}
+
 /// The history of the list at `target`: none if there is none yet; `Ok(Err)`
 /// if what it holds cannot be used, `Err` if it cannot be read.
-pub fn open<R: JsonRecord>(target: &Path) -> io::Result<Result<Option<Journal>, BrokenHistory>> {
-    Journal::open::<R>(&path_of(target), &name_of(target))
+pub fn open<R: JsonRecord>(
+    target: &Path,
+) -> io::Result<Result<Option<HistoryFile>, BrokenHistory>> {
+    HistoryFile::open::<R>(&path_of(target), &name_of(target))
 }
 
 /// What a writer appended to the history, until the list is in place.
@@ -327,17 +337,15 @@ impl Appended {
     }
 }
 
-/// The lines that record `changes` in `journal` (none yet: a new
-/// history). How the records were read says how to write them back.
+/// The lines that record `changes` in `journal` (none yet: a new history).
 pub fn lines<R: JsonRecord>(
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     changes: &[Change<Stored<R>>],
-    reading: Reading,
 ) -> io::Result<Vec<Vec<u8>>> {
-    let first = journal.map_or(Ok(1), Journal::next_number)?;
+    let first = journal.map_or(Ok(1), HistoryFile::next_number)?;
     let mut parts = Vec::new();
     for (number, change) in (first..).zip(changes) {
-        write_change(&mut parts, change, number, reading)?;
+        write_change(&mut parts, change, number)?;
     }
     Ok(parts)
 }
@@ -347,7 +355,7 @@ pub fn lines<R: JsonRecord>(
 /// history as it was opened.
 pub fn append<R: JsonRecord>(
     target: &Path,
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     owner: Option<Owner>,
     lines: Vec<Vec<u8>>,
 ) -> io::Result<Appended> {
@@ -359,7 +367,7 @@ pub fn append<R: JsonRecord>(
 /// only once the list is in place opens first, so that it fails before.
 pub fn open_to_append<R: JsonRecord>(
     target: &Path,
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     owner: Option<Owner>,
 ) -> io::Result<Appending> {
     let path = path_of(target);
@@ -420,7 +428,7 @@ impl Appending {
             }
             file.sync_data()?;
             if appended.before.is_none() {
-                files::sync_dir_of(&appended.path)?;
+                saving::sync_dir_of(&appended.path)?;
             }
             Ok(())
         })();
@@ -446,7 +454,6 @@ fn write_change<R: JsonRecord>(
     out: &mut Vec<Vec<u8>>,
     change: &Change<Stored<R>>,
     number: u64,
-    reading: Reading,
 ) -> io::Result<()> {
     match change {
         Change::Added { id, ulid } => {
@@ -470,7 +477,7 @@ fn write_change<R: JsonRecord>(
                 let mut lines = Vec::with_capacity(part.len() * (begin.len() + 128));
                 for entry in &entries[part] {
                     lines.extend_from_slice(begin.as_bytes());
-                    render::write_entry(&mut lines, entry, reading)?;
+                    render::write_entry(&mut lines, entry)?;
                     lines.extend_from_slice(b"}\n");
                 }
                 Ok::<_, io::Error>(lines)
@@ -486,7 +493,7 @@ fn write_change<R: JsonRecord>(
 /// The `count` records completed last in the history of the list at
 /// `target` that `list` does not hold, newest first. Takes no lock.
 pub fn completed<R: JsonRecord>(
-    journal: Option<&Journal>,
+    journal: Option<&HistoryFile>,
     list: &List<Stored<R>>,
     count: usize,
 ) -> Completions<R> {
@@ -524,7 +531,10 @@ mod tests {
         let journal = |tail: &str| {
             let text = format!("{}{% raw %}{{\"change\": 6}}{% endraw %}\n{long}{tail}", header::<Todo>());
             fs::write(&path, text).unwrap();
-            Journal::open::<Todo>(&path, "h").unwrap().unwrap().unwrap()
+            HistoryFile::open::<Todo>(&path, "h")
+                .unwrap()
+                .unwrap()
+                .unwrap()
         };
         assert_eq!(journal("").next_number().unwrap(), 8);
         assert_eq!(

@@ -23,17 +23,17 @@ use std::sync::Arc;
 use memchr::memchr_iter;
 
 use super::any_layout;
-use super::document::{Checks, Source, Stored};
+use super::document::Parts;
 use super::layout::read_number;
 use super::record::JsonRecord;
-use super::scanner::Scanned;
+use super::source::{Checks, Source, Stored};
 use crate::domain::{Id, parse_ulid};
 
 /// The list in `source`, if it is laid out so.
-pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
+pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Parts<R>> {
     let bytes = source.bytes();
     let opening = format!("{}: [", serde_json::to_string(R::COLLECTION).ok()?);
-    let mut lines = Lines::new(bytes);
+    let mut lines = Spans::new(bytes);
     // The line that opens the records' array, and its indent.
     let (outer, open_end) = lines.by_ref().find_map(|(start, end)| {
         let indent = spaces(&bytes[start..end]);
@@ -69,9 +69,8 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
     rest.extend_from_slice(&bytes[close_start..]);
     let around = Arc::new(Source::new(&source.name, rest, Checks::Shape));
     let top = any_layout::read::<R>(&around, Checks::Shape).ok()?;
-    let next_id = top.list.next_id().0;
-    Some(Scanned {
-        next_id,
+    Some(Parts {
+        next_id: top.next_id,
         unknown_top: top.unknown_top,
         entries,
         lines_check: None,
@@ -83,7 +82,7 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>) -> Option<Scanned<R>> {
 /// and whether it is the last (no comma after it).
 fn record<R>(
     source: &Arc<Source>,
-    lines: &mut Lines,
+    lines: &mut Spans,
     indent: usize,
     open: usize,
 ) -> Option<(Stored<R>, bool)> {
@@ -134,12 +133,12 @@ fn spaces(line: &[u8]) -> usize {
 
 /// The lines of a text, as where each begins and ends, a line break and
 /// any carriage return before it left out; one line can be put back.
-struct Lines<'a> {
+struct Spans<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl<'a> Lines<'a> {
+impl<'a> Spans<'a> {
     fn new(bytes: &'a [u8]) -> Self {
         Self { bytes, at: 0 }
     }
@@ -150,7 +149,7 @@ impl<'a> Lines<'a> {
     }
 }
 
-impl Iterator for Lines<'_> {
+impl Iterator for Spans<'_> {
     type Item = (usize, usize);
 
     fn next(&mut self) -> Option<(usize, usize)> {
@@ -173,8 +172,10 @@ impl Iterator for Lines<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapters::json_file::contract::{Note, list_of, rendered};
-    use crate::adapters::json_file::document::{Reading, parse_telling};
+    use crate::adapters::json_file::laws::{list_of, rendered};
+    use crate::adapters::json_file::note::Note;
+    use crate::adapters::json_file::open::parse;
+    use crate::adapters::json_file::source::Layout;
     use crate::domain::Entry;
 
     /// `text` as serde_json's formatter lays it out, keys in order of name.
@@ -195,9 +196,9 @@ mod tests {
         let written = rendered(&list_of::<Note>(&texts));
         for indent in [2, 4] {
             let text = indented(&written, indent);
-            let (fast, how) = parse_telling::<Note>("n.json", text.clone(), Checks::Shape).unwrap();
-            assert_eq!(how, Reading::Indented, "{text}");
-            let (slow, _) = parse_telling::<Note>("n.json", text, Checks::All).unwrap();
+            let fast = parse::<Note>("n.json", text.clone(), Checks::Shape).unwrap();
+            assert_eq!(fast.layout, Layout::Indented, "{text}");
+            let slow = parse::<Note>("n.json", text, Checks::All).unwrap();
             let ids = |doc: &crate::adapters::json_file::Document<Note>| {
                 doc.list
                     .entries()
@@ -228,8 +229,8 @@ mod tests {
             written.replace("\n    {", "\n      {"),
         ];
         for text in odd {
-            if let Ok((_, how)) = parse_telling::<Note>("n.json", text.clone(), Checks::Shape) {
-                assert_ne!(how, Reading::Indented, "{text}");
+            if let Ok(doc) = parse::<Note>("n.json", text.clone(), Checks::Shape) {
+                assert_ne!(doc.layout, Layout::Indented, "{text}");
             }
         }
     }

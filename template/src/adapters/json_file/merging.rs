@@ -1,165 +1,43 @@
-//! Lists as a three-way merge sees them, and the merged list written back.
-//!
-//! Each record's fields are the rest of its canonical line after its
-//! number and ULID, compared as bytes: records nobody changed are equal at
-//! once, and only those that differ are split into fields.
+//! Lists as a three-way merge sees them, each record a `Line` (`line.rs`),
+//! checked where a merge uses them, and the merged list written back.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::marker::PhantomData;
-use std::ops::Range;
-use std::sync::Arc;
 
-use jiff::Timestamp;
 use ulid::Ulid;
 
 use super::canonical;
-use super::document::{self, Checks, Document, FormatError, Reading, Source, Stored};
-use super::fields::{self, Fields as Object};
+use super::document::{self, Document};
 use super::layout;
+use super::line::Line;
+use super::object::{self, Object};
 use super::parallel;
 use super::position::Spot;
 use super::record::JsonRecord;
 use super::render;
-use crate::domain::{Conflict, Entry, Fields, Id, Merged, Side, Unreadable, Version};
+use super::source::{Checks, FormatError, Stored};
+use crate::domain::{Conflict, Entry, Mergeable, Merged, Side, Unreadable, Version};
 
 /// Where both values of a conflicting field are kept: in the record, or
 /// at the top level for a field of the list's own.
 pub const CONFLICTS: &str = "merge_conflicts";
 
-/// A record's fields besides its number and ULID, as its canonical line
-/// holds them after those: `, "title": "Buy milk", …}`, or `}`.
-pub struct Line<R> {
-    /// The number the record had on its side.
-    id: Id,
-    text: Text,
-    record: PhantomData<fn() -> R>,
-}
-
-#[derive(Clone)]
-enum Text {
-    /// A whole line in the file, as written, its fields from `rest` on.
-    In {
-        source: Arc<Source>,
-        line: Range<usize>,
-        rest: usize,
-    },
-    /// The fields alone.
-    Own(Arc<str>),
-}
-
-impl<R> Line<R> {
-    /// The fields, as compared.
-    fn fields(&self) -> &[u8] {
-        match &self.text {
-            Text::In { source, line, rest } => &source.bytes()[line.start + rest..line.end],
-            Text::Own(text) => text.as_bytes(),
-        }
-    }
-
-    /// The record's line as the file holds it, if it is there and still
-    /// has the number `id`.
-    fn as_written(&self, id: Id) -> Option<(&Arc<Source>, &Range<usize>)> {
-        match &self.text {
-            Text::In { source, line, .. } if id == self.id => Some((source, line)),
-            _ => None,
-        }
-    }
-
-    /// The fields as a JSON object, number and ULID perhaps included.
-    fn object(&self) -> std::borrow::Cow<'_, str> {
-        let text = match &self.text {
-            Text::In { source, line, .. } => &source.bytes()[line.clone()],
-            Text::Own(text) => {
-                let rest = text.strip_prefix(", ").unwrap_or("}");
-                return format!("{{ "{" }}{{ "{" }}{rest}").into();
-            }
-        };
-        // A line that is not text is not read, and is refused on writing.
-        std::str::from_utf8(text).map_or_else(|_| String::from_utf8_lossy(text), Into::into)
-    }
-}
-
-impl<R> Clone for Line<R> {
-    fn clone(&self) -> Self {
-        Self {
-            id: self.id,
-            text: self.text.clone(),
-            record: PhantomData,
-        }
-    }
-}
-
-impl<R> PartialEq for Line<R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.fields() == other.fields()
-    }
-}
-
-impl<R> Eq for Line<R> {}
-
-impl<R> std::fmt::Debug for Line<R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.fields()))
-    }
-}
-
-impl<R: JsonRecord> Fields for Line<R> {
-    /// A field's value as canonical JSON text.
-    type Value = String;
-
-    fn split(&self) -> Vec<(String, String)> {
-        let object = self.object();
-        // Every line was checked to be an object with each key once.
-        let Ok(fields) = Object::parse(&object) else {
-            return Vec::new();
-        };
-        fields
-            .iter()
-            .filter(|(key, _)| !matches!(*key, "id" | "ulid"))
-            .map(|(key, value)| (key.to_owned(), canonical::normalize(value)))
-            .collect()
-    }
-
-    fn join(fields: Vec<(String, String)>) -> Self {
-        let mut text = String::new();
-        for (key, value) in fields {
-            text.push_str(", ");
-            text.push_str(&serde_json::to_string(&key).unwrap_or_default());
-            text.push_str(": ");
-            text.push_str(&value);
-        }
-        text.push('}');
-        Self {
-            // A merged record is given its number by the merge.
-            id: Id(0),
-            text: Text::Own(text.into()),
-            record: PhantomData,
-        }
-    }
-
-    fn created(&self) -> Option<Timestamp> {
-        R::created(&serde_json::from_str::<R::Fields<'_>>(&self.object()).ok()?)
-    }
-
-    /// Read a part per core: a merged list may be long.
-    fn created_each(all: &[&Self]) -> Vec<Option<Timestamp>> {
-        let bytes = all.iter().map(|line| line.fields().len()).sum();
-        let parts = parallel::even_ranges(all.len(), parallel::part_count(bytes));
-        parallel::each(parts, |part| {
-            all[part]
-                .iter()
-                .map(|line| line.created())
-                .collect::<Vec<_>>()
-        })
-        .concat()
-    }
+/// The part a version of the list plays in a merge, as git names them;
+/// the order of the three versions in `check_sides`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Base,
+    Ours,
+    Theirs,
 }
 
 /// How much of each version to check when reading it: ours in full, the
-/// others where they differ from ours (`sides`).
-pub fn checks(n: usize) -> Checks {
-    if n == 1 { Checks::All } else { Checks::Shape }
+/// others where they differ from ours (`check_sides`).
+pub fn checks(role: Role) -> Checks {
+    match role {
+        Role::Ours => Checks::All,
+        Role::Base | Role::Theirs => Checks::Shape,
+    }
 }
 
 /// Checks the sides of a merge, base, ours and theirs, each made by `side`
@@ -167,10 +45,11 @@ pub fn checks(n: usize) -> Checks {
 /// record of the others is checked where it differs from ours, so that each
 /// line a merge uses is checked, and once. The error says which side is
 /// wrong, and where.
-pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (usize, FormatError)> {
-    let ours = by_ulid(&sides[1]);
-    for n in [0, 2] {
-        let unchecked = differing(&sides[n], &ours);
+pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (Role, FormatError)> {
+    let [base, ours, theirs] = sides;
+    let ours = by_ulid(ours);
+    for (role, side) in [(Role::Base, base), (Role::Theirs, theirs)] {
+        let unchecked = differing(side, &ours);
         let parts =
             parallel::even_ranges(unchecked.len(), parallel::part_count(unchecked.len() * 128));
         let checked = parallel::each(parts, |part| {
@@ -179,7 +58,7 @@ pub fn check_sides<R: JsonRecord>(sides: &[Side<Line<R>>; 3]) -> Result<(), (usi
                 .try_for_each(|version| check::<R>(version))
         });
         for result in checked {
-            result.map_err(|e| (n, e))?;
+            result.map_err(|e| (role, e))?;
         }
     }
     Ok(())
@@ -198,7 +77,7 @@ fn differing<'a, R: JsonRecord>(
         let same = ours
             .peek()
             .is_some_and(|o| o.ulid == version.ulid && o.fields == version.fields);
-        if !same && matches!(version.fields.text, Text::In { .. }) {
+        if !same && version.fields.in_text().is_some() {
             found.push(version);
         }
     }
@@ -216,7 +95,7 @@ fn by_ulid<R: JsonRecord>(side: &Side<Line<R>>) -> Vec<&Version<Line<R>>> {
 
 /// Whether a record read off its line is an object with each key once.
 fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
-    let Text::In { source, line, .. } = &version.fields.text else {
+    let Some((source, line)) = version.fields.in_text() else {
         return Ok(());
     };
     let at = |offset: usize, message: String| {
@@ -232,7 +111,7 @@ fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
             format!("{} {} is not UTF-8 text", R::NOUN, version.id),
         )
     })?;
-    fields::unique_keys(raw).map_err(|e| {
+    object::unique_keys(raw).map_err(|e| {
         let (offset, message) = e.explained(raw, &format!("{} {}", R::NOUN, version.id), R::NOUN);
         at(offset, message)
     })
@@ -243,18 +122,11 @@ pub fn side<R: JsonRecord>(doc: &Document<R>) -> Result<Side<Line<R>>, FormatErr
     let mut records = Vec::with_capacity(doc.list.entries().len());
     for entry in doc.list.entries() {
         let (id, ulid) = (entry.id(), entry.ulid());
-        let text = match entry {
-            Stored::Read { source, span, .. } if doc.reading == Reading::AsWritten => Text::In {
-                source: Arc::clone(source),
-                line: span.clone(),
-                rest: layout::identity_len(id),
-            },
-            _ => Text::Own(rest_of_line(entry)?.into()),
-        };
-        let fields = Line {
-            id,
-            text,
-            record: PhantomData,
+        let fields = match entry {
+            Stored::Read { source, span, .. } if source.as_written() => {
+                Line::in_file(id, source, span.clone())
+            }
+            _ => Line::own(id, rest_of_line(entry)?),
         };
         records.push(Version { id, ulid, fields });
     }
@@ -282,7 +154,7 @@ fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError>
         } => {
             // Read whole by a JSON parser, so UTF-8.
             let raw = String::from_utf8_lossy(&source.bytes()[span.clone()]);
-            fields::unique_keys(&raw).map_err(|e| {
+            object::unique_keys(&raw).map_err(|e| {
                 let (at, message) = e.explained(&raw, &format!("{} {id}", R::NOUN), R::NOUN);
                 Spot {
                     text: source.bytes(),
@@ -290,7 +162,7 @@ fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError>
                 }
                 .error(message)
             })?;
-            canonical::write_record(&mut line, *id, *ulid, &raw)
+            canonical::rewrite_record(&mut line, *id, *ulid, &raw)
         }
         Stored::Added(record) => layout::write_record(&mut line, record.as_ref()),
     }
@@ -336,18 +208,14 @@ pub fn write<R: JsonRecord>(merged: &Merged<Line<R>>, out: &mut impl Write) -> i
         ) {
             (None, Some((source, line))) => {
                 // Lines that lie side by side in a file go out in one piece.
-                let mut end = line.end;
-                while let Some(next) = records
-                    .get(n + 1)
-                    .filter(|r| !by_record.contains_key(&r.ulid))
-                    && let Some((from, next)) = next.fields.as_written(next.id)
-                    && Arc::ptr_eq(from, source)
-                    && source.bytes().get(end..next.start) == Some(layout::SEPARATOR.as_bytes())
-                {
-                    end = next.end;
-                    n += 1;
-                }
-                out.write_all(&source.bytes()[line.start..end])?;
+                let next = records[n + 1..].iter().map(|r| {
+                    (!by_record.contains_key(&r.ulid))
+                        .then(|| r.fields.as_written(r.id))
+                        .flatten()
+                });
+                let run = render::run_as_written(source, line, next);
+                out.write_all(&source.bytes()[line.start..run.end])?;
+                n += run.count;
             }
             (None, None) => {
                 layout::write_identity(out, version.id, version.ulid)?;
@@ -406,19 +274,23 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::adapters::json_file::contract::{Note, list_of, rendered};
-    use crate::adapters::json_file::document::parse;
-    use crate::domain::merge;
+    use crate::adapters::json_file::laws::{list_of, rendered};
+    use crate::adapters::json_file::note::Note;
+    use crate::adapters::json_file::open::parse;
+    use crate::domain::{Id, merge};
 
-    fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (usize, String)> {
+    fn sides_of(texts: [&str; 3]) -> Result<[Side<Line<Note>>; 3], (Role, String)> {
         let mut sides = Vec::new();
-        for (n, text) in texts.into_iter().enumerate() {
-            let doc = parse::<Note>("notes.json", text.to_owned(), checks(n));
-            let doc = doc.map_err(|e| (n, e.to_string()))?;
-            sides.push(side(&doc).map_err(|e| (n, e.to_string()))?);
+        for (role, text) in [Role::Base, Role::Ours, Role::Theirs]
+            .into_iter()
+            .zip(texts)
+        {
+            let doc = parse::<Note>("notes.json", text.to_owned(), checks(role));
+            let doc = doc.map_err(|e| (role, e.to_string()))?;
+            sides.push(side(&doc).map_err(|e| (role, e.to_string()))?);
         }
         let sides: [Side<Line<Note>>; 3] = sides.try_into().unwrap();
-        check_sides(&sides).map_err(|(n, e)| (n, e.to_string()))?;
+        check_sides(&sides).map_err(|(role, e)| (role, e.to_string()))?;
         Ok(sides)
     }
 
@@ -563,12 +435,10 @@ mod tests {
         let twice = list.replace(r#""text": "b""#, r#""text": "b", "text": "c""#);
         let not_json = list.replace(r#""text": "b""#, r#""text": "b"#);
         for broken in [&twice, &not_json] {
-            assert_eq!(sides_of([&list, &list, broken]).map(drop).unwrap_err().0, 2);
-            assert_eq!(sides_of([broken, &list, &list]).map(drop).unwrap_err().0, 0);
-            assert_eq!(
-                sides_of([&list, broken, broken]).map(drop).unwrap_err().0,
-                1
-            );
+            let whose = |texts| sides_of(texts).map(drop).unwrap_err().0;
+            assert_eq!(whose([&list, &list, broken]), Role::Theirs);
+            assert_eq!(whose([broken, &list, &list]), Role::Base);
+            assert_eq!(whose([&list, broken, broken]), Role::Ours);
         }
         let (_, message) = sides_of([&list, &list, &twice]).map(drop).unwrap_err();
         assert_eq!(

@@ -5,38 +5,58 @@
 //! sees the old list or the new one, never a mix. Writers serialize on a lock
 //! file beside the list.
 //!
+//! The files, from what a new record's author touches to what no other
+//! file of the store imports:
+//!
 //! - `record.rs`: the seam, the one contract a record type implements;
-//!   `todo.rs`: the todo's implementation of it.
-//! - `document.rs`: a list as the file holds it, records read when asked.
-//! - `layout.rs`: the layout written, spelled once; `scanner.rs` reads a
-//!   list in that layout fast, `indented.rs` a formatter's layout for
-//!   reading, `any_layout.rs` any other, and explains what is wrong.
-//! - `fields.rs`: a record's object field by field; `position.rs`: line and column.
-//! - `render.rs`: writing back; `search.rs`: the search prefilter.
-//! - `merging.rs`: lists as a three-way merge sees them, and its result.
+//!   `todo.rs`: the todo's implementation; `laws.rs`: the laws a record
+//!   keeps, as tests; `note.rs`: the store's own tests, on a record of theirs.
+//! - this file: the store, each change one transaction; `errors.rs`: its
+//!   errors, worded for the file they are about.
+//! - `open.rs` picks the reader for a file's text: `scanner.rs` reads the
+//!   layout `layout.rs` spells, fast (`lines_check.rs` checks its lines
+//!   meanwhile), `indented.rs` a formatter's layout, for reading, and
+//!   `any_layout.rs` any other, and explains what is wrong.
+//! - `document.rs`: a list as the file holds it, its records read when
+//!   asked; `search.rs`: the search prefilter on its text.
+//! - `render.rs` writes a list back; `canonical.rs` rewrites a record read
+//!   in another layout.
+//! - `merging.rs`: three versions of a list merged, each record a `Line`
+//!   (`line.rs`).
 //! - `history.rs`: the history beside the list, a journal; `backward.rs`
 //!   reads a file's lines from its end.
-//! - `files.rs`: links, locks, reading and atomic replacement;
-//!   `parallel.rs`: a part per core.
+//! - `files.rs`: links, what is there, reading, owners; `saving.rs`: the
+//!   lock and the atomic replace.
+//! - `source.rs`, `object.rs`, `position.rs`, `parallel.rs`: what the
+//!   others share (a file's text and its records, a JSON object field by
+//!   field, line and column, a part per core).
 
 mod any_layout;
 mod backward;
 mod canonical;
-#[cfg(test)]
-mod contract;
 mod document;
-mod fields;
+mod errors;
 mod files;
 mod history;
 mod indented;
+#[cfg(test)]
+mod laws;
 mod layout;
+mod line;
+mod lines_check;
 mod merging;
+#[cfg(test)]
+mod note;
+mod object;
+mod open;
 mod parallel;
 mod position;
 mod record;
 mod render;
+mod saving;
 mod scanner;
 mod search;
+mod source;
 mod todo;
 
 use std::marker::PhantomData;
@@ -47,16 +67,21 @@ use crate::domain::{
     BrokenHistory, Change, Completions, History, Id, Journal, List, Merged, Side, Unreadable,
     Version,
 };
-use crate::ports::{Store, StoreError, StoreErrorKind, Versions};
-use files::{Contents, LockFailure, NotAFile, Owner};
-use merging::Line;
+use crate::ports::{Store, StoreError, Versions};
+use errors::ListName;
+use files::Owner;
+use line::Line;
+use merging::Role;
+use saving::LockFailure;
 
-pub use document::{Checks, Document, FormatError, Reading, Stored, parse, parse_telling};
+pub use document::Document;
 pub use files::MAX_FILE_BYTES;
 pub use layout::VERSION;
+pub use lines_check::LinesCheck;
+pub use open::parse;
 pub use record::JsonRecord;
 pub use render::render;
-pub use scanner::LinesCheck;
+pub use source::{Checks, FormatError, Layout, Stored};
 
 /// A store of records `R` in one JSON file.
 pub struct JsonFileStore<R> {
@@ -75,118 +100,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
         }
     }
 
+    /// How messages name this store's list.
+    fn named(&self) -> ListName<'_> {
+        ListName::new(&self.path, R::NOUN)
+    }
+
     fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
-        match self.contents(target)? {
-            None => Ok(Document::default()),
-            Some(bytes) => self.parse_named(bytes, checks),
-        }
-    }
-
-    fn parse_named(
-        &self,
-        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
-        checks: Checks,
-    ) -> Result<Document<R>, StoreError> {
-        document::parse(&self.shown().to_string(), bytes, checks).map_err(|e| self.format_error(e))
-    }
-
-    /// The bytes of the file at `target`, which messages name as this
-    /// store's list; none when it is missing.
-    fn contents(&self, target: &Path) -> Result<Option<files::Bytes>, StoreError> {
-        match files::read(target) {
-            Ok(Contents::Bytes(bytes)) => Ok(Some(bytes)),
-            Ok(Contents::Missing) => Ok(None),
-            Ok(Contents::NotAFile(kind)) => Err(self.not_a_file(kind)),
-            Ok(Contents::TooLarge(size)) => Err(self.error(
-                StoreErrorKind::Unusable,
-                format!(
-                    "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                    self.shown(),
-                    R::NOUN
-                ),
-                Some(self.recovery_tip()),
-            )),
-            Err(e) => Err(self.error(
-                StoreErrorKind::Io,
-                format!("cannot read {}: {e}", self.shown()),
-                None,
-            )),
-        }
-    }
-
-    fn format_error(&self, e: FormatError) -> StoreError {
-        match e {
-            FormatError::Newer(_) => self.error(
-                StoreErrorKind::Unusable,
-                format!("{} was written by a newer {{project-name}}: {e}", self.shown()),
-                Some("upgrade {{project-name}} to use this list; it was left as it was".into()),
-            ),
-            FormatError::Unmerged(line) => self.error(
-                StoreErrorKind::Unusable,
-                format!(
-                    "{} holds a git merge that was not finished: conflict markers from line {line}",
-                    self.shown()
-                ),
-                Some(self.resolve_tip()),
-            ),
-            e => self.unusable(e.to_string()),
-        }
-    }
-
-    fn not_a_file(&self, kind: NotAFile) -> StoreError {
-        self.error(
-            StoreErrorKind::Io,
-            format!("{} is {kind}, not a file", self.shown()),
-            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
-        )
-    }
-
-    fn unusable(&self, why: String) -> StoreError {
-        self.error(
-            StoreErrorKind::Unusable,
-            format!(
-                "{} is not a {} list we can use: {why}",
-                self.shown(),
-                R::NOUN
-            ),
-            Some(self.recovery_tip()),
-        )
-    }
-
-    fn resolve_tip(&self) -> String {
-        format!(
-            "run `{{project-name}} git resolve` to merge the versions git kept, then `git add {}`",
-            self.shown()
-        )
-    }
-
-    fn recovery_tip(&self) -> String {
-        let list = self.shown();
-        let history = history::path_of(&self.path);
-        // The history goes with its list, to its new name.
-        let with_history = match files::not_there(&history) {
-            Ok(false) => format!(" && mv {} {list}.broken.history.jsonl", history.display()),
-            _ => String::new(),
-        };
-        format!(
-            "{{project-name}} never writes over a file it cannot read; fix it in an editor, or move it aside (mv {list} {list}.broken{with_history}) to start a new list"
-        )
-    }
-
-    fn error(&self, kind: StoreErrorKind, message: String, tip: Option<String>) -> StoreError {
-        StoreError { kind, message, tip }
-    }
-
-    fn shown(&self) -> std::path::Display<'_> {
-        self.path.display()
-    }
-
-    fn io_error(&self, doing: &str, e: std::io::Error) -> StoreError {
-        self.error(
-            StoreErrorKind::Io,
-            format!("cannot {doing} {}: {e}", self.shown()),
-            None,
-        )
+        load(self.named(), target, checks)
     }
 }
 
@@ -194,7 +114,7 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
     type Entry = Stored<R>;
 
     fn read<T>(&self, f: impl FnOnce(&List<Stored<R>>) -> T) -> Result<T, StoreError> {
-        let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
+        let target = files::follow_links(&self.path).map_err(|e| self.named().io("read", &e))?;
         Ok(f(&self.load(&target, Checks::Shape)?.list))
     }
 
@@ -202,7 +122,7 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
         &self,
         mut f: impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        let target = files::follow_links(&self.path).map_err(|e| self.named().io("open", &e))?;
         if let Some(out) = self.changing_nothing(&target, &mut f)? {
             return Ok(out);
         }
@@ -215,16 +135,19 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
             None => self
                 .transact(&target, owner, Checks::All, &mut f)?
                 .ok_or_else(|| {
-                    self.unusable("its lines could not be checked".into())
+                    self.named()
+                        .unusable("its lines could not be checked")
                         .into()
                 }),
         }
     }
 
     fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
-        let target = files::follow_links(&self.path).map_err(|e| self.io_error("read", e))?;
+        let target = files::follow_links(&self.path).map_err(|e| self.named().io("read", &e))?;
         let doc = self.load(&target, Checks::Shape)?;
-        let journal = self.history(&target)?.map_err(|e| self.broken_history(e))?;
+        let journal = self
+            .history(&target)?
+            .map_err(|e| self.named().broken_history(&target, e))?;
         Ok(history::completed::<R>(journal.as_ref(), &doc.list, count))
     }
 
@@ -238,9 +161,24 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
     }
 }
 
+/// The list at `target`, which `named` names, read with `checks`; an empty
+/// one where there is none.
+fn load<R: JsonRecord>(
+    named: ListName<'_>,
+    target: &Path,
+    checks: Checks,
+) -> Result<Document<R>, StoreError> {
+    match named.contents(target)? {
+        None => Ok(Document::default()),
+        Some(bytes) => {
+            open::parse(&named.shown().to_string(), bytes, checks).map_err(|e| named.format(e))
+        }
+    }
+}
+
 /// The changes of `journal`, the history as a writer opened it.
 fn changes<'j, R: JsonRecord + 'j>(
-    journal: &'j Result<Option<history::Journal>, BrokenHistory>,
+    journal: &'j Result<Option<history::HistoryFile>, BrokenHistory>,
 ) -> Result<Journal<'j, Stored<R>>, BrokenHistory> {
     match journal {
         Ok(Some(journal)) => Ok(Box::new(journal.changes::<R>())),
@@ -258,7 +196,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         target: &Path,
         f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
-        if !files::not_there(target).map_err(|e| self.io_error("open", e))? {
+        if !files::not_there(target).map_err(|e| self.named().io("open", &e))? {
             return Ok(None);
         }
         let journal = self.history(target)?;
@@ -284,12 +222,12 @@ impl<R: JsonRecord> JsonFileStore<R> {
         checks: Checks,
         f: &mut impl FnMut(&mut List<Stored<R>>, &mut History<'_, Stored<R>>) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
-        let new_list = files::not_there(target).map_err(|e| self.io_error("open", e))?;
+        let new_list = files::not_there(target).map_err(|e| self.named().io("open", &e))?;
         let mut doc = self.load(target, checks)?;
         let lines_check = doc.pending_check();
         let journal = self.history(target)?;
         if new_list && !matches!(journal, Ok(None)) {
-            return Err(self.orphan_history(target).into());
+            return Err(self.named().orphan_history(target).into());
         }
         let mut log = History::new(changes::<R>(&journal));
         let out = match f(&mut doc.list, &mut log) {
@@ -308,13 +246,13 @@ impl<R: JsonRecord> JsonFileStore<R> {
         drop(log);
         // A broken history recorded nothing.
         let journal = journal.ok().flatten();
-        let lines = history::lines(journal.as_ref(), &recorded, doc.reading)
-            .map_err(|e| self.history_error(target, e))?;
+        let lines = history::lines(journal.as_ref(), &recorded)
+            .map_err(|e| self.named().history_io(target, "save", &e))?;
         let (staged, appended) = std::thread::scope(|scope| {
             let appending = (!recorded.is_empty()).then(|| {
                 scope.spawn(|| history::append::<R>(target, journal.as_ref(), owner, lines))
             });
-            let staged = files::Staged::write(target, owner, |out| render(&doc, out));
+            let staged = saving::Staged::write(target, owner, |out| render(&doc, out));
             let appended = appending
                 .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .transpose();
@@ -326,7 +264,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         let appended = match appended {
             Ok(appended) => appended,
             Err(_) if !read_whole => return Ok(None),
-            Err(e) => return Err(self.history_error(target, e).into()),
+            Err(e) => return Err(self.named().history_io(target, "save", &e).into()),
         };
         let take_back = || {
             if let Some(appended) = appended {
@@ -341,7 +279,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         // history is opened for it before.
         let later = match after.is_empty() {
             true => Ok(None),
-            false => history::lines(journal.as_ref(), &after, doc.reading).and_then(|lines| {
+            false => history::lines(journal.as_ref(), &after).and_then(|lines| {
                 let opened = history::open_to_append::<R>(target, journal.as_ref(), owner)?;
                 Ok(Some((opened, lines)))
             }),
@@ -350,15 +288,15 @@ impl<R: JsonRecord> JsonFileStore<R> {
             Ok(later) => later,
             Err(e) => {
                 take_back();
-                return Err(self.history_error(target, e).into());
+                return Err(self.named().history_io(target, "save", &e).into());
             }
         };
-        if let Err(e) = staged.and_then(files::Staged::commit) {
+        if let Err(e) = staged.and_then(saving::Staged::commit) {
             take_back();
             if let Some((opened, _)) = later {
                 opened.abandon();
             }
-            return Err(self.save_error(e).into());
+            return Err(self.named().save(&e).into());
         }
         if let Some((opened, lines)) = later {
             // The list shows the change already. Were this lost, a change
@@ -373,60 +311,27 @@ impl<R: JsonRecord> JsonFileStore<R> {
     /// file is kept: whose the list is, and the lock.
     fn lock(&self, target: &Path) -> Result<(Option<Owner>, std::fs::File), StoreError> {
         // Refused before any file is made or removed beside it.
-        if let Some(kind) = files::not_a_file(target).map_err(|e| self.io_error("open", e))? {
-            return Err(self.not_a_file(kind));
+        if let Some(kind) = files::not_a_file(target).map_err(|e| self.named().io("open", &e))? {
+            return Err(self.named().not_a_file(kind));
         }
         if files::names_a_folder(target) {
-            return Err(self.error(
-                StoreErrorKind::Io,
-                format!("{} names a folder, not a file", self.shown()),
-                Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
-            ));
+            return Err(self.named().names_a_folder());
         }
         let owner = Owner::of(target);
-        let lock_path = files::lock_path(target);
-        let lock_error = |why: String, tip: Option<&str>| {
-            self.error(
-                StoreErrorKind::Io,
-                format!(
-                    "cannot lock {} (with {}): {why}",
-                    self.shown(),
-                    lock_path.display()
+        let lock_path = saving::lock_path(target);
+        let named = self.named();
+        let lock =
+            saving::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
+                LockFailure::Busy => named.busy(self.lock_wait),
+                LockFailure::NotAFile(kind) => named.lock_failed(
+                    &lock_path,
+                    &format!("it is {kind}, where {{project-name}} keeps a plain file"),
+                    Some("remove it; {{project-name}} makes a new lock file when it needs one"),
                 ),
-                tip.map(Into::into),
-            )
-        };
-        let lock = files::lock(target, self.lock_wait, owner).map_err(|failure| match failure {
-            LockFailure::Busy => self.error(
-                StoreErrorKind::Busy,
-                format!(
-                    "another {{project-name}} is changing {}; gave up waiting after {} s",
-                    self.shown(),
-                    self.lock_wait.as_secs_f64()
-                ),
-                Some("try again in a moment, or wait longer with --lock-timeout".into()),
-            ),
-            LockFailure::NotAFile(kind) => lock_error(
-                format!("it is {kind}, where {{project-name}} keeps a plain file"),
-                Some("remove it; {{project-name}} makes a new lock file when it needs one"),
-            ),
-            LockFailure::Io(e) => lock_error(e.to_string(), None),
-        })?;
-        files::remove_stale_temps(target);
+                LockFailure::Io(e) => named.lock_failed(&lock_path, &e.to_string(), None),
+            })?;
+        saving::remove_stale_temps(target);
         Ok((owner, lock))
-    }
-
-    /// A history that cannot be used: what `done` and `undo`, which need it, say.
-    pub fn broken_history(&self, e: BrokenHistory) -> StoreError {
-        self.error(StoreErrorKind::Unusable, e.0, Some(self.history_tip()))
-    }
-
-    fn history_tip(&self) -> String {
-        let target = files::follow_links(&self.path).unwrap_or_else(|_| self.path.clone());
-        let name = history::path_of(&target).display().to_string();
-        format!(
-            "{{project-name}} never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
-        )
     }
 
     /// The history of the list at `target`, as `history::open` gives it;
@@ -434,81 +339,42 @@ impl<R: JsonRecord> JsonFileStore<R> {
     fn history(
         &self,
         target: &Path,
-    ) -> Result<Result<Option<history::Journal>, BrokenHistory>, StoreError> {
-        history::open::<R>(target).map_err(|e| {
-            self.error(
-                StoreErrorKind::Io,
-                format!("cannot read {}: {e}", history::path_of(target).display()),
-                None,
-            )
-        })
-    }
-
-    /// A history with no list: it belongs to a list that was here before.
-    fn orphan_history(&self, target: &Path) -> StoreError {
-        let history = history::path_of(target).display().to_string();
-        self.error(
-            StoreErrorKind::Unusable,
-            format!(
-                "{} is not there, but its history {history} is: it belongs to the list that was",
-                self.shown()
-            ),
-            Some(format!(
-                "put that list back, or move its history aside (mv {history} {history}.old) to start a new list"
-            )),
-        )
-    }
-
-    fn history_error(&self, target: &Path, e: std::io::Error) -> StoreError {
-        self.error(
-            StoreErrorKind::Io,
-            format!("cannot save {}: {e}", history::path_of(target).display()),
-            Some("nothing was changed; the list is as it was before this command".into()),
-        )
-    }
-
-    fn save_error(&self, e: std::io::Error) -> StoreError {
-        self.error(
-            StoreErrorKind::Io,
-            format!("cannot save {}: {e}", self.shown()),
-            Some("nothing was changed; the list is as it was before this command".into()),
-        )
+    ) -> Result<Result<Option<history::HistoryFile>, BrokenHistory>, StoreError> {
+        history::open::<R>(target).map_err(|e| self.named().history_io(target, "read", &e))
     }
 }
 
-impl<R: JsonRecord> JsonFileStore<R> {
-    /// The sides of a merge, each read by the store in `stores` that names
-    /// it, checked as a merge needs them. A side that is not a list is named,
-    /// and git keeps the merge as a conflict.
-    fn checked(
-        sides: [Result<Side<Line<R>>, StoreError>; 3],
-        stores: &[Self; 3],
-    ) -> Result<[Side<Line<R>>; 3], StoreError> {
-        let merging = |n: usize, e: StoreError| {
-            let tip = match e.tip {
-                Some(tip) if [stores[n].recovery_tip(), stores[n].resolve_tip()].contains(&tip) => {
-                    Some(
-                        "the merge is left to git, as a conflict, and this clone's list as it was"
-                            .into(),
-                    )
-                }
-                tip => tip,
-            };
-            StoreError { tip, ..e }
-        };
-        let [base, ours, theirs] = sides;
-        let sides = [
-            base.map_err(|e| merging(0, e))?,
-            ours.map_err(|e| merging(1, e))?,
-            theirs.map_err(|e| merging(2, e))?,
-        ];
-        merging::check_sides(&sides).map_err(|(n, e)| merging(n, stores[n].format_error(e)))?;
-        Ok(sides)
-    }
+/// The three versions of a merge, base, ours and theirs, each `read`
+/// from its input with the checks `merging::checks` gives it and named in
+/// messages by its name, then checked as a merge needs them. A version
+/// that is not a list is named, and git keeps the merge as a conflict.
+fn sides<R: JsonRecord, T: Send>(
+    inputs: [T; 3],
+    names: &[String; 3],
+    read: impl Fn(T, ListName<'_>, Checks) -> Result<Document<R>, StoreError> + Sync,
+) -> Result<[Side<Line<R>>; 3], StoreError> {
+    let named = |role: Role| ListName::side(Path::new(&names[role as usize]), R::NOUN);
+    let side = |role: Role, input: T| {
+        read(input, named(role), merging::checks(role))
+            .and_then(|doc| merging::side(&doc).map_err(|e| named(role).format(e)))
+    };
+    let [base, ours, theirs] = inputs;
+    // Reading a long list waits on the disk as much as on a core.
+    let [base, ours, theirs] = std::thread::scope(|scope| {
+        let base = scope.spawn(|| side(Role::Base, base));
+        let theirs = scope.spawn(|| side(Role::Theirs, theirs));
+        let ours = side(Role::Ours, ours);
+        let [base, theirs] =
+            [base, theirs].map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        [base, ours, theirs]
+    });
+    let sides = [base?, ours?, theirs?];
+    merging::check_sides(&sides).map_err(|(role, e)| named(role).format(e))?;
+    Ok(sides)
 }
 
 impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
-    type Fields = Line<R>;
+    type Line = Line<R>;
 
     const CONFLICTS: &'static str = merging::CONFLICTS;
 
@@ -521,23 +387,9 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
         paths: [&Path; 3],
         names: [String; 3],
     ) -> Result<[Side<Line<R>>; 3], StoreError> {
-        let stores = names.map(|name| Self::new(name, self.lock_wait));
-        let read = |n: usize| {
-            let doc = match stores[n].contents(paths[n])? {
-                None => Document::default(),
-                Some(bytes) => stores[n].parse_named(bytes, merging::checks(n))?,
-            };
-            merging::side(&doc).map_err(|e| stores[n].format_error(e))
-        };
-        // Reading a long list waits on the disk as much as on a core.
-        let [base, ours, theirs] = std::thread::scope(|scope| {
-            let others = [0, 2].map(|n| scope.spawn(move || read(n)));
-            let ours = read(1);
-            let [base, theirs] =
-                others.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            [base, ours, theirs]
-        });
-        Self::checked([base, ours, theirs], &stores)
+        sides(paths, &names, |path, named, checks| {
+            load(named, path, checks)
+        })
     }
 
     fn parse(
@@ -545,13 +397,9 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
         versions: [Vec<u8>; 3],
         names: [String; 3],
     ) -> Result<[Side<Line<R>>; 3], StoreError> {
-        let stores = names.map(|name| Self::new(name, self.lock_wait));
-        let [base, ours, theirs] = versions;
-        let sides = [(0, base), (1, ours), (2, theirs)].map(|(n, bytes)| {
-            let doc = stores[n].parse_named(bytes, merging::checks(n))?;
-            merging::side(&doc).map_err(|e| stores[n].format_error(e))
-        });
-        Self::checked(sides, &stores)
+        sides(versions, &names, |bytes, named, checks| {
+            open::parse(&named.shown().to_string(), bytes, checks).map_err(|e| named.format(e))
+        })
     }
 
     fn record(&self, version: &Version<Line<R>>) -> Result<R, Unreadable> {
@@ -559,23 +407,23 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     }
 
     fn write(&self, path: &Path, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
-        let store = Self::new(path, self.lock_wait);
-        if let Some(kind) = files::not_a_file(path).map_err(|e| store.io_error("open", e))? {
-            return Err(store.not_a_file(kind));
+        let named = ListName::new(path, R::NOUN);
+        if let Some(kind) = files::not_a_file(path).map_err(|e| named.io("open", &e))? {
+            return Err(named.not_a_file(kind));
         }
-        files::replace(path, Owner::of(path), |out| merging::write(merged, out))
-            .map_err(|e| store.save_error(e))
+        saving::replace(path, Owner::of(path), |out| merging::write(merged, out))
+            .map_err(|e| named.save(&e))
     }
 
     fn replace(&self, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
-        let target = files::follow_links(&self.path).map_err(|e| self.io_error("open", e))?;
+        let target = files::follow_links(&self.path).map_err(|e| self.named().io("open", &e))?;
         let (owner, _lock) = self.lock(&target)?;
-        files::replace(&target, owner, |out| merging::write(merged, out))
-            .map_err(|e| self.save_error(e))
+        saving::replace(&target, owner, |out| merging::write(merged, out))
+            .map_err(|e| self.named().save(&e))
     }
 
     fn private_files(&self) -> Vec<String> {
-        let mut names = files::private_names(&self.path);
+        let mut names = saving::private_names(&self.path);
         names.push(history::name_of(&self.path));
         names
     }

@@ -3,7 +3,7 @@
 
 use serde_json::value::RawValue;
 
-use super::document::FormatError;
+use super::source::FormatError;
 
 /// A place in the file.
 #[derive(Clone, Copy)]

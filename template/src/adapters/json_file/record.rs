@@ -12,7 +12,7 @@ use crate::domain::{Id, Record};
 ///
 /// The store reads and writes each record's `"id"` and `"ulid"` itself, at
 /// the start of its line, and keeps every field the record does not know;
-/// the record brings the rest. The laws, which `contract::record_laws`
+/// the record brings the rest. The laws, which `laws::record_contract!`
 /// checks for a record's samples:
 /// - `from_fields(id, ulid, to_fields(r))` is `r` again, and writing it
 ///   back gives the same bytes;

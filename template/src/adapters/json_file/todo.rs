@@ -59,7 +59,7 @@ mod tests {
     use jiff::Timestamp;
 
     use super::*;
-    use crate::adapters::json_file::contract::{self, Samples};
+    use crate::adapters::json_file::laws::{self, Samples};
     use crate::adapters::json_file::{Checks, parse};
     use crate::domain::{Entry, Needle};
 
@@ -79,7 +79,7 @@ mod tests {
         }
     }
 
-    contract::record_contract!(Todo);
+    laws::record_contract!(Todo);
 
     #[test]
     fn a_todo_written_by_hand_is_read_in_full() {

@@ -11,49 +11,49 @@ use serde_json::value::RawValue;
 use super::position::{Spot, message, offset_in};
 
 /// A string from the file, borrowed where it holds no escapes.
-pub struct Text<'a>(pub Cow<'a, str>);
+pub struct Str<'a>(pub Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Text<'de> {
+impl<'de> Deserialize<'de> for Str<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(TextVisitor)
+        deserializer.deserialize_str(StrVisitor)
     }
 }
 
-struct TextVisitor;
+struct StrVisitor;
 
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text<'de>;
+impl<'de> Visitor<'de> for StrVisitor {
+    type Value = Str<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
     }
 
     fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(Text(Cow::Borrowed(text)))
+        Ok(Str(Cow::Borrowed(text)))
     }
 
     fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(Text(Cow::Owned(text.to_owned())))
+        Ok(Str(Cow::Owned(text.to_owned())))
     }
 }
 
 /// Why a record's text is not an object with each key once.
-pub enum NotFields<'a> {
+pub enum NotAnObject<'a> {
     /// Not JSON: serde_json says where and why.
     Json(serde_json::Error),
     /// JSON, but not an object.
-    NotAnObject,
+    NotObject,
     /// A key given twice, which JSON leaves open to any reading: the key,
     /// its second value, and the object's first `"id"`, to name it by.
-    Twice(Text<'a>, &'a RawValue, Option<u64>),
+    Twice(Str<'a>, &'a RawValue, Option<u64>),
 }
 
-impl NotFields<'_> {
+impl NotAnObject<'_> {
     /// Where in `raw` and what is wrong, for the record `what` names.
     pub fn explained(self, raw: &str, what: &str, noun: &str) -> (usize, String) {
         match self {
             Self::Json(e) => (offset_in(raw, &e), format!("{what}: {}", message(&e))),
-            Self::NotAnObject => (0, format!("each {noun} must be a JSON object")),
+            Self::NotObject => (0, format!("each {noun} must be a JSON object")),
             Self::Twice(key, value, id) => {
                 let at = Spot::of(raw.as_bytes(), value).offset;
                 let what = id.map_or_else(|| what.to_owned(), |id| format!("{noun} {id}"));
@@ -64,22 +64,22 @@ impl NotFields<'_> {
 }
 
 /// The fields of a JSON object, in the file's order, each as its raw text.
-pub struct Fields<'a>(Vec<(Text<'a>, &'a RawValue)>);
+pub struct Object<'a>(Vec<(Str<'a>, &'a RawValue)>);
 
-impl<'a> Fields<'a> {
-    pub fn parse(raw: &'a str) -> Result<Self, NotFields<'a>> {
-        match serde_json::from_str::<Object<&'a RawValue>>(raw) {
-            Ok(Object {
+impl<'a> Object<'a> {
+    pub fn parse(raw: &'a str) -> Result<Self, NotAnObject<'a>> {
+        match serde_json::from_str::<Members<&'a RawValue>>(raw) {
+            Ok(Members {
                 twice: Some((key, value)),
                 fields,
             }) => {
                 let mut fields = Self(fields);
                 let id = fields.optional("id", "").ok().flatten();
-                Err(NotFields::Twice(key, value, id))
+                Err(NotAnObject::Twice(key, value, id))
             }
-            Ok(Object { fields, .. }) => Ok(Self(fields)),
-            Err(e) if e.is_data() => Err(NotFields::NotAnObject),
-            Err(e) => Err(NotFields::Json(e)),
+            Ok(Members { fields, .. }) => Ok(Self(fields)),
+            Err(e) if e.is_data() => Err(NotAnObject::NotObject),
+            Err(e) => Err(NotAnObject::Json(e)),
         }
     }
 
@@ -119,13 +119,13 @@ impl<'a> Fields<'a> {
 
 /// Whether `raw` is a JSON object with each key once: the check of every
 /// line before a list is written back, so it only looks at the keys.
-pub fn unique_keys(raw: &str) -> Result<(), NotFields<'_>> {
-    match serde_json::from_str::<Object<IgnoredAny>>(raw) {
-        Ok(Object { twice: None, .. }) => Ok(()),
+pub fn unique_keys(raw: &str) -> Result<(), NotAnObject<'_>> {
+    match serde_json::from_str::<Members<IgnoredAny>>(raw) {
+        Ok(Members { twice: None, .. }) => Ok(()),
         // Read again in full, to say where and to name the record.
-        Ok(_) => Fields::parse(raw).map(drop),
-        Err(e) if e.is_data() => Err(NotFields::NotAnObject),
-        Err(e) => Err(NotFields::Json(e)),
+        Ok(_) => Object::parse(raw).map(drop),
+        Err(e) if e.is_data() => Err(NotAnObject::NotObject),
+        Err(e) => Err(NotAnObject::Json(e)),
     }
 }
 
@@ -135,7 +135,7 @@ pub fn explain(raw: &str, e: &serde_json::Error, what: &str, noun: &str) -> (usi
     if !e.is_data() {
         return (offset_in(raw, e), format!("{what}: {}", message(e)));
     }
-    let fields = match Fields::parse(raw) {
+    let fields = match Object::parse(raw) {
         Ok(fields) => fields,
         Err(not) => return not.explained(raw, what, noun),
     };
@@ -159,32 +159,32 @@ pub fn explain(raw: &str, e: &serde_json::Error, what: &str, noun: &str) -> (usi
 }
 
 /// An object's fields, with values read as `V`, and the first key given twice.
-struct Object<'a, V> {
-    fields: Vec<(Text<'a>, V)>,
-    twice: Option<(Text<'a>, V)>,
+struct Members<'a, V> {
+    fields: Vec<(Str<'a>, V)>,
+    twice: Option<(Str<'a>, V)>,
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Object<'de, V> {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Members<'de, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+        deserializer.deserialize_map(MembersVisitor(std::marker::PhantomData))
     }
 }
 
-struct ObjectVisitor<V>(std::marker::PhantomData<V>);
+struct MembersVisitor<V>(std::marker::PhantomData<V>);
 
-impl<'de, V: Deserialize<'de>> Visitor<'de> for ObjectVisitor<V> {
-    type Value = Object<'de, V>;
+impl<'de, V: Deserialize<'de>> Visitor<'de> for MembersVisitor<V> {
+    type Value = Members<'de, V>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut object = Object {
+        let mut object = Members {
             fields: Vec::with_capacity(8),
             twice: None,
         };
-        while let Some(key) = map.next_key::<Text>()? {
+        while let Some(key) = map.next_key::<Str>()? {
             let value = map.next_value()?;
             if object.twice.is_none() && object.fields.iter().any(|(k, _)| k.0 == key.0) {
                 object.twice = Some((key, value));

@@ -1,0 +1,227 @@
+//! The store's errors, worded: each names the file it is about, as the
+//! person named it, and says what to do. `ListName` words them for one list,
+//! be it the store's own or one side of a merge.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use super::files::{self, Contents, MAX_FILE_BYTES, NotAFile};
+use super::history;
+use super::source::FormatError;
+use crate::domain::BrokenHistory;
+use crate::ports::{StoreError, StoreErrorKind};
+
+/// What a merge says of a side that is not a list it can use.
+const LEFT_TO_GIT: &str =
+    "the merge is left to git, as a conflict, and this clone's list as it was";
+
+/// What a writer says when it failed before the list was replaced.
+const NOTHING_CHANGED: &str = "nothing was changed; the list is as it was before this command";
+
+/// A list file, as messages name it, and what one of its records is called.
+#[derive(Clone, Copy)]
+pub struct ListName<'a> {
+    path: &'a Path,
+    noun: &'static str,
+    /// A side of a merge: what would be done to the list by hand is left to git.
+    side: bool,
+}
+
+impl<'a> ListName<'a> {
+    pub fn new(path: &'a Path, noun: &'static str) -> Self {
+        Self {
+            path,
+            noun,
+            side: false,
+        }
+    }
+
+    /// One side of a merge, named for it: `todo.json (theirs)`.
+    pub fn side(path: &'a Path, noun: &'static str) -> Self {
+        Self {
+            side: true,
+            ..Self::new(path, noun)
+        }
+    }
+
+    pub fn shown(&self) -> std::path::Display<'a> {
+        self.path.display()
+    }
+
+    /// The bytes of the file at `target`, which is this list or the file
+    /// its links lead to; none when it is missing.
+    pub fn contents(&self, target: &Path) -> Result<Option<files::Bytes>, StoreError> {
+        match files::read(target) {
+            Ok(Contents::Bytes(bytes)) => Ok(Some(bytes)),
+            Ok(Contents::Missing) => Ok(None),
+            Ok(Contents::NotAFile(kind)) => Err(self.not_a_file(kind)),
+            Ok(Contents::TooLarge(size)) => Err(error(
+                StoreErrorKind::Unusable,
+                format!(
+                    "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                    self.shown(),
+                    self.noun
+                ),
+                Some(self.recovery_tip()),
+            )),
+            Err(e) => Err(self.io("read", &e)),
+        }
+    }
+
+    /// What is wrong with the text of the list.
+    pub fn format(&self, e: FormatError) -> StoreError {
+        match e {
+            FormatError::Newer(_) => error(
+                StoreErrorKind::Unusable,
+                format!("{} was written by a newer {{project-name}}: {e}", self.shown()),
+                Some("upgrade {{project-name}} to use this list; it was left as it was".into()),
+            ),
+            FormatError::Unmerged(line) => error(
+                StoreErrorKind::Unusable,
+                format!(
+                    "{} holds a git merge that was not finished: conflict markers from line {line}",
+                    self.shown()
+                ),
+                Some(match self.side {
+                    true => LEFT_TO_GIT.into(),
+                    false => format!(
+                        "run `{{project-name}} git resolve` to merge the versions git kept, then `git add {}`",
+                        self.shown()
+                    ),
+                }),
+            ),
+            e => self.unusable(&e.to_string()),
+        }
+    }
+
+    pub fn not_a_file(&self, kind: NotAFile) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!("{} is {kind}, not a file", self.shown()),
+            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+        )
+    }
+
+    pub fn names_a_folder(&self) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!("{} names a folder, not a file", self.shown()),
+            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+        )
+    }
+
+    pub fn unusable(&self, why: &str) -> StoreError {
+        error(
+            StoreErrorKind::Unusable,
+            format!(
+                "{} is not a {} list we can use: {why}",
+                self.shown(),
+                self.noun
+            ),
+            Some(self.recovery_tip()),
+        )
+    }
+
+    /// Doing `doing` to the list failed.
+    pub fn io(&self, doing: &str, e: &io::Error) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!("cannot {doing} {}: {e}", self.shown()),
+            None,
+        )
+    }
+
+    /// The new list could not be put in place.
+    pub fn save(&self, e: &io::Error) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!("cannot save {}: {e}", self.shown()),
+            Some(NOTHING_CHANGED.into()),
+        )
+    }
+
+    /// Another writer held the lock for all of `waited`.
+    pub fn busy(&self, waited: Duration) -> StoreError {
+        error(
+            StoreErrorKind::Busy,
+            format!(
+                "another {{project-name}} is changing {}; gave up waiting after {} s",
+                self.shown(),
+                waited.as_secs_f64()
+            ),
+            Some("try again in a moment, or wait longer with --lock-timeout".into()),
+        )
+    }
+
+    /// The lock at `lock` could not be taken, for `why`.
+    pub fn lock_failed(&self, lock: &Path, why: &str, tip: Option<&str>) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!(
+                "cannot lock {} (with {}): {why}",
+                self.shown(),
+                lock.display()
+            ),
+            tip.map(Into::into),
+        )
+    }
+
+    /// The history of the list at `target` cannot be used.
+    pub fn broken_history(&self, target: &Path, e: BrokenHistory) -> StoreError {
+        let name = history::path_of(target).display().to_string();
+        error(
+            StoreErrorKind::Unusable,
+            e.0,
+            Some(format!(
+                "{{project-name}} never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
+            )),
+        )
+    }
+
+    /// Doing `doing` to the history of the list at `target` failed; a
+    /// writer says nothing was changed.
+    pub fn history_io(&self, target: &Path, doing: &str, e: &io::Error) -> StoreError {
+        let tip = (doing == "save").then(|| NOTHING_CHANGED.into());
+        error(
+            StoreErrorKind::Io,
+            format!("cannot {doing} {}: {e}", history::path_of(target).display()),
+            tip,
+        )
+    }
+
+    /// A history with no list at `target`: it belongs to a list that was there before.
+    pub fn orphan_history(&self, target: &Path) -> StoreError {
+        let history = history::path_of(target).display().to_string();
+        error(
+            StoreErrorKind::Unusable,
+            format!(
+                "{} is not there, but its history {history} is: it belongs to the list that was",
+                self.shown()
+            ),
+            Some(format!(
+                "put that list back, or move its history aside (mv {history} {history}.old) to start a new list"
+            )),
+        )
+    }
+
+    fn recovery_tip(&self) -> String {
+        if self.side {
+            return LEFT_TO_GIT.into();
+        }
+        let list = self.shown();
+        let history = history::path_of(self.path);
+        // The history goes with its list, to its new name.
+        let with_history = match files::not_there(&history) {
+            Ok(false) => format!(" && mv {} {list}.broken.history.jsonl", history.display()),
+            _ => String::new(),
+        };
+        format!(
+            "{{project-name}} never writes over a file it cannot read; fix it in an editor, or move it aside (mv {list} {list}.broken{with_history}) to start a new list"
+        )
+    }
+}
+
+fn error(kind: StoreErrorKind, message: String, tip: Option<String>) -> StoreError {
+    StoreError { kind, message, tip }
+}
