@@ -201,22 +201,35 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             let undo = app.undo()?;
             skipped(&undo.skipped);
             let Some(reverted) = undo.reverted else {
-                let _ = writeln!(anstream::stderr(), "nothing to undo");
+                match view.json {
+                    true => render::undo_json(None, &[], &[], out)?,
+                    false => {
+                        let _ = writeln!(anstream::stderr(), "nothing to undo");
+                    }
+                }
                 return Ok(Outcome::NothingFound);
             };
             let saved = match &reverted {
                 Reverted::Added(todo) => format!("the add of #{} was undone", todo.id),
                 Reverted::Done { todos, .. } => format!("{} back on the list", saved(todos, "put")),
             };
-            let printed = match &reverted {
-                Reverted::Added(todo) => describe(
+            let printed = match (&reverted, view.json) {
+                (Reverted::Added(todo), true) => {
+                    render::undo_json(Some("add"), std::slice::from_ref(todo), &[], out)
+                }
+                (Reverted::Done { todos, renumbered }, true) => {
+                    let moves: Vec<(u64, u64)> =
+                        renumbered.iter().map(|r| (r.from.0, r.to.0)).collect();
+                    render::undo_json(Some("done"), todos, &moves, out)
+                }
+                (Reverted::Added(todo), false) => describe(
                     out,
                     "Undid add",
                     todo.id,
                     todo.title.as_str(),
                     &todo.description,
                 ),
-                Reverted::Done { todos, renumbered } => {
+                (Reverted::Done { todos, renumbered }, false) => {
                     moved(todos, renumbered);
                     todos.iter().try_for_each(|todo| {
                         describe(

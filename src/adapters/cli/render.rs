@@ -113,6 +113,39 @@ pub fn json(todos: &[Todo], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     writeln!(out)
 }
 
+/// What `undo` did, as a JSON object: which change it took back (`"add"`,
+/// `"done"`, or null for nothing), the todos it took off or put back, as
+/// `json` prints them, and for each put back under a new number, the
+/// number it had.
+pub fn undo_json(
+    undid: Option<&str>,
+    todos: &[Todo],
+    renumbered: &[(u64, u64)],
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Renumbered {
+        from: u64,
+        to: u64,
+    }
+    #[derive(Serialize)]
+    struct Undo<'a> {
+        undid: Option<&'a str>,
+        todos: Vec<TodoJson<'a>>,
+        renumbered: Vec<Renumbered>,
+    }
+    let undo = Undo {
+        undid,
+        todos: todos.iter().map(|t| TodoJson::of(t, None)).collect(),
+        renumbered: renumbered
+            .iter()
+            .map(|&(from, to)| Renumbered { from, to })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &undo)?;
+    writeln!(out)
+}
+
 /// Completed todos as `json` prints todos, each with `completed_at`.
 pub fn history_json(
     completed: &[Completed<Todo>],
