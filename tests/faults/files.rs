@@ -412,5 +412,12 @@ fn a_missing_directory_is_an_io_error() {
     let file = format!("no/such/dir/{FILE}");
     let out = run(dir.path(), &and(create("x"), &["--file", &file]));
     assert_fails(&out, 74, &file);
-    assert_fails(&out, 74, "No such file or directory");
+    // Named as the folder that is missing, with what to do.
+    assert_fails(&out, 74, "in a folder that does not exist: no/such/dir");
+    assert!(
+        stderr(&out).contains("mkdir -p no/such/dir"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("no").exists(), "nothing is made");
 }
