@@ -239,9 +239,12 @@ fn parse_title(raw: &str) -> Result<Title, String> {
 }
 
 fn parse_count(raw: &str) -> Result<usize, String> {
+    use std::num::IntErrorKind;
     match raw.parse::<usize>() {
         Ok(0) => Err("the count must be at least 1".into()),
         Ok(count) => Ok(count),
+        // A whole number, and from 1 up, but more than a list can hold.
+        Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(usize::MAX),
         Err(_) => Err("give how many todos to show, a whole number from 1 up".into()),
     }
 }
