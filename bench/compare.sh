@@ -21,7 +21,8 @@
 # list before and after "done all" completes every todo into its history;
 # 10 todos beside a history of that many added todos no longer on the list;
 # and, once, a history whose last line is a todo with a 40 MiB description.
-# Then show and add on a list in a git work tree, beside one outside.
+# Then show and add on a list in a git work tree, beside one outside; and
+# completing a todo number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -322,5 +323,22 @@ for n in "${sizes[@]}"; do
     read -r s _ <<<"$result"
     rm "$repo/.git/MERGE_HEAD"
     echo "| $n | $name | $o ms | $t ms | $s ms |"
+  done
+done
+
+# Completing a todo number, as the shell's script asks for it: every number
+# at once (nothing typed yet) and those beginning with one digit.
+echo
+echo "### Completion"
+echo
+echo "| todos | completing | my-todo |"
+echo "|---:|---|---:|"
+for n in "${sizes[@]}"; do
+  dir="$work/$n/completing"
+  mkdir -p "$dir"
+  cp "$work/$n/mine.orig" "$dir/todo.json"
+  for typed in "''" 5; do
+    m=$(median "$dir" "env COMPLETE=fish $bin -- my-todo done $typed")
+    echo "| $n | \`done $typed\` | $m ms |"
   done
 done

@@ -185,6 +185,19 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         self.store.history_problem()
     }
 
+    /// The newest todos whose numbers begin with `digits`, at most `most`,
+    /// newest first: what completing a number offers. Reads only those.
+    pub fn numbered(&self, digits: &str, most: usize) -> Result<Vec<Todo>, ReadError> {
+        Ok(self.store.read(|list| {
+            let chosen: Vec<S::Entry> = (list.entries().iter().rev())
+                .filter(|entry| entry.id().to_string().starts_with(digits))
+                .take(most)
+                .cloned()
+                .collect();
+            S::Entry::read_all(&chosen)
+        })??)
+    }
+
     /// Todos mentioning `text` in title or description, newest first.
     pub fn find(&self, text: &str) -> Result<Vec<Todo>, ReadError> {
         let needle = Needle::new(text);

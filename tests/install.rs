@@ -1,13 +1,17 @@
 //! The README's install lines, run as pasted into a fresh account: a
 //! temporary HOME, with `my-todo` in `~/.cargo/bin` as `cargo install`
-//! leaves it, and nothing else of the caller's.
+//! leaves it, and nothing else of the caller's. Then completion, as the
+//! real bash (with bash-completion), fish and zsh load it from there.
 
 #![cfg(target_os = "linux")] // bash and man-db, as on a Linux account
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
 
 /// The lines of the README's block after `heading`, comments and all.
 fn block_after(readme: &str, heading: &str) -> Vec<String> {
@@ -17,38 +21,101 @@ fn block_after(readme: &str, heading: &str) -> Vec<String> {
     after[start..end].lines().map(str::to_owned).collect()
 }
 
-#[test]
-fn the_completion_and_manual_lines_work_in_a_fresh_home() {
-    let readme = fs::read_to_string("README.md").unwrap();
-    let lines = block_after(&readme, "### Shell completions and the manual page");
-    assert!(lines.len() >= 4, "{lines:?}");
-    let home = tempfile::tempdir().unwrap();
-    let bin = home.path().join(".cargo/bin");
-    fs::create_dir_all(&bin).unwrap();
-    let installed = bin.join(env!("CARGO_PKG_NAME"));
-    fs::copy(env!("CARGO_BIN_EXE_my-todo"), &installed).unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let sh = |script: &str| {
-        Command::new("bash")
-            .arg("-c")
-            .arg(script)
+/// A fresh account: a HOME with the program in `~/.cargo/bin`, and the
+/// README's completion and manual lines run in it.
+struct Account {
+    home: TempDir,
+}
+
+impl Account {
+    fn new() -> Self {
+        let account = Self {
+            home: tempfile::tempdir().unwrap(),
+        };
+        let bin = account.home.path().join(".cargo/bin");
+        fs::create_dir_all(&bin).unwrap();
+        fs::copy(
+            env!("CARGO_BIN_EXE_my-todo"),
+            bin.join(env!("CARGO_PKG_NAME")),
+        )
+        .unwrap();
+        let readme = fs::read_to_string("README.md").unwrap();
+        let lines = block_after(&readme, "### Shell completions and the manual page");
+        assert!(lines.len() >= 4, "{lines:?}");
+        for line in &lines {
+            let ran = account.sh(line);
+            assert!(
+                ran.status.success(),
+                "{line}\n{}",
+                String::from_utf8_lossy(&ran.stderr)
+            );
+        }
+        account
+    }
+
+    fn path(&self) -> String {
+        format!(
+            "{}:/usr/bin:/bin",
+            self.home.path().join(".cargo/bin").display()
+        )
+    }
+
+    /// `program` run in the account's home, with its PATH and nothing else.
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
             .env_clear()
-            .env("HOME", home.path())
-            .env("PATH", &path)
-            .current_dir(home.path())
+            .env("HOME", self.home.path())
+            .env("PATH", self.path())
+            .env("TERM", "dumb")
+            .current_dir(self.home.path())
             .output()
             .unwrap()
-    };
-    for line in &lines {
-        let ran = sh(line);
-        assert!(
-            ran.status.success(),
-            "{line}\n{}",
-            String::from_utf8_lossy(&ran.stderr)
-        );
     }
+
+    fn sh(&self, script: &str) -> Output {
+        self.run("bash", &["-c", script])
+    }
+
+    /// A list of `count` todos, titled "Todo N", made by the program, in a
+    /// folder of its own, with no lock and no history beside it.
+    fn list(&self, count: usize) -> PathBuf {
+        let dir = self.home.path().join("work");
+        fs::create_dir_all(&dir).unwrap();
+        let adds: Vec<String> = (1..=count)
+            .map(|n| format!("my-todo add 'Todo {n}' >/dev/null"))
+            .collect();
+        let made = self.sh(&format!("cd work && {}", adds.join(" && ")));
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        for beside in fs::read_dir(&dir).unwrap() {
+            let beside = beside.unwrap().path();
+            if beside.file_name().is_some_and(|n| n != "todo.json") {
+                fs::remove_file(beside).unwrap();
+            }
+        }
+        dir
+    }
+}
+
+/// Only the list is there: completing wrote nothing beside it.
+fn nothing_written(dir: &Path) {
+    let names: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["todo.json"], "completion wrote beside the list");
+}
+
+#[test]
+fn the_completion_and_manual_lines_work_in_a_fresh_home() {
+    let account = Account::new();
+    let home = account.home.path();
     let made = |relative: &str| {
-        let file = home.path().join(relative);
+        let file = home.join(relative);
         assert!(
             fs::metadata(&file).is_ok_and(|m| m.len() > 0),
             "{relative} was not written"
@@ -60,13 +127,149 @@ fn the_completion_and_manual_lines_work_in_a_fresh_home() {
     made(".config/fish/completions/my-todo.fish");
     // man finds the pages by the PATH alone, as for a person who just installed.
     for page in ["my-todo", "my-todo-done"] {
-        let found = sh(&format!("man -w {page}"));
+        let found = account.sh(&format!("man -w {page}"));
         let found = String::from_utf8_lossy(&found.stdout).into_owned();
         assert!(
-            Path::new(found.trim()).starts_with(home.path()),
+            Path::new(found.trim()).starts_with(home),
             "man -w {page}: {found:?}"
         );
     }
+}
+
+/// What bash offers for `words`, the last one being completed, through the
+/// function bash-completion loads from the file the README wrote.
+fn bash_offers(account: &Account, dir: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        r#"source /usr/share/bash-completion/bash_completion
+cd {dir:?}
+_completion_loader my-todo
+COMP_WORDS=({words})
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+COMP_LINE="${{COMP_WORDS[*]}}"
+COMP_POINT=${{#COMP_LINE}}
+function=$(complete -p my-todo | sed -E 's/.* -F ([^ ]+) .*/\1/')
+"$function" my-todo "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+        words = quoted.join(" ")
+    );
+    let out = account.sh(&script);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_past_the_first_word_and_todo_numbers() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let offers = |words: &[&str]| bash_offers(&account, &dir, words);
+    assert_eq!(offers(&["my-todo", "d"]), ["done"]);
+    assert!(offers(&["my-todo", "show", "--color", ""]).starts_with(&[
+        "auto".into(),
+        "always".into(),
+        "never".into()
+    ]));
+    assert!(offers(&["my-todo", "completions", ""]).contains(&"fish".into()));
+    assert_eq!(offers(&["my-todo", "show", "--f"]), ["--file"]);
+    assert!(offers(&["my-todo", "git", ""]).contains(&"resolve".into()));
+    // Numbers that begin with what was typed, newest first.
+    assert_eq!(offers(&["my-todo", "done", "1"]), ["12", "11", "10", "1"]);
+    assert_eq!(
+        offers(&["my-todo", "done", "3", "1"]),
+        ["12", "11", "10", "1"]
+    );
+    nothing_written(&dir);
+}
+
+#[test]
+fn fish_completes_todo_numbers_with_their_titles() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let out = account.run(
+        "fish",
+        &[
+            "-c",
+            &format!(
+                "cd {dir:?}; complete -C 'my-todo done 1'; complete -C 'my-todo show --color '"
+            ),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines[..4],
+        ["12\tTodo 12", "11\tTodo 11", "10\tTodo 10", "1\tTodo 1"],
+        "{said}"
+    );
+    assert!(lines.contains(&"always"), "{said}");
+    nothing_written(&dir);
+}
+
+/// What an interactive zsh, started in tmux as a person starts it, shows
+/// once `typed` and a Tab were typed in `dir`.
+fn zsh_shows(account: &Account, dir: &Path, typed: &str) -> String {
+    let session = format!("my-todo-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &session])
+            .args(args)
+            .env("HOME", account.home.path())
+            .output()
+            .unwrap()
+    };
+    let shell = format!(
+        "env -i HOME={:?} PATH={:?} TERM=xterm zsh -i",
+        account.home.path(),
+        account.path()
+    );
+    assert!(
+        tmux(&["new-session", "-d", "-x", "100", "-y", "30", &shell])
+            .status
+            .success()
+    );
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        while !screen().contains(what) && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    tmux(&["send-keys", &format!("cd {dir:?} && echo ready"), "Enter"]);
+    wait_for("ready\n");
+    tmux(&["send-keys", typed, "Tab"]);
+    wait_for("-- Todo");
+    let shown = screen();
+    tmux(&["kill-server"]);
+    shown
+}
+
+#[test]
+fn zsh_completes_todo_numbers_with_their_titles_on_the_first_tab() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let shown = zsh_shows(&account, &dir, "my-todo done 1");
+    for number in [12, 11, 10, 1] {
+        assert!(
+            shown
+                .lines()
+                .any(|line| line.starts_with(&format!("{number} "))
+                    && line.ends_with(&format!("-- Todo {number}"))),
+            "#{number} not offered:\n{shown}"
+        );
+    }
+    nothing_written(&dir);
 }
 
 #[test]

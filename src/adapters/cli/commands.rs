@@ -4,6 +4,7 @@
 use std::io::{self, Read, Write};
 
 use clap::CommandFactory;
+use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
 use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
@@ -254,9 +255,22 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             );
         }
         Command::Completions { shell } => {
-            let mut cli = Cli::command();
-            let name = cli.get_name().to_owned();
-            clap_complete::generate(shell, &mut cli, name, out);
+            let name = Cli::command().get_name().to_owned();
+            let shells = clap_complete::env::Shells::builtins();
+            let Some(script) = shells.completer(&shell.to_string()) else {
+                return Err(Failure::Usage(format!("no completion for {shell}")));
+            };
+            // The completer is found on PATH when completing: an upgrade is picked up.
+            script.write_registration("COMPLETE", &name, &name, &name, out)?;
+            if shell == Shell::Zsh {
+                // Loaded from `fpath` as `_my-todo` on the first Tab, the script
+                // also completes that Tab, rather than only set up the next.
+                let function = format!("_clap_dynamic_completer_{}", name.replace('-', "_"));
+                writeln!(
+                    out,
+                    "[[ ${{funcstack[1]}} == _{name} ]] && {function} \"$@\""
+                )?;
+            }
         }
         Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(out)?,
         Command::Man { dir: Some(dir) } => {
