@@ -302,3 +302,71 @@ fn the_one_list_line_names_the_list_every_folder_uses() {
     assert!(home.path().join("todo.json").exists());
     assert!(!elsewhere.join("todo.json").exists());
 }
+
+#[test]
+fn the_manual_has_the_sections_of_a_manual_and_reads_as_sentences() {
+    let account = Account::new();
+    let page = account.sh("my-todo man");
+    let roff = String::from_utf8_lossy(&page.stdout).into_owned();
+    let headings: Vec<&str> = roff.lines().filter(|l| l.starts_with(".SH")).collect();
+    for heading in [
+        "EXAMPLES",
+        "\"EXIT STATUS\"",
+        "ENVIRONMENT",
+        "FILES",
+        "\"SEE ALSO\"",
+    ] {
+        assert!(
+            headings.contains(&format!(".SH {heading}").as_str()),
+            "{headings:?}"
+        );
+    }
+    assert!(!roff.contains(".SH EXTRA"), "{headings:?}");
+    assert!(!roff.contains('`'), "raw backticks in the page");
+    // Every page's footer names the program, not the command.
+    let dir = account.home.path().join(".cargo/share/man/man1");
+    let done = fs::read_to_string(dir.join("my-todo-done.1")).unwrap();
+    let title = done.lines().find(|l| l.starts_with(".TH")).unwrap();
+    assert!(
+        title.contains(concat!("\"my-todo ", env!("CARGO_PKG_VERSION"), "\"")),
+        "{title}"
+    );
+    assert!(!dir.join("my-todo-help.1").exists());
+    // As `man` shows it: a sentence ends before the next begins.
+    let shown = account.sh("MANWIDTH=80 man my-todo-done");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("The todo list to use.\n"), "{shown}");
+}
+
+#[test]
+fn on_a_terminal_the_manual_is_shown_as_man_shows_it() {
+    let account = Account::new();
+    let typescript = account.home.path().join("typescript");
+    let shown = account.run(
+        "script",
+        &[
+            "-q",
+            "-e",
+            "-c",
+            "env MANPAGER=cat MANWIDTH=80 my-todo man",
+            &typescript.to_string_lossy(),
+        ],
+    );
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    // What the terminal shows: man writes bold as a letter, a backspace, and
+    // the letter again.
+    let sent = fs::read_to_string(&typescript).unwrap();
+    let mut screen = String::new();
+    for c in sent.chars() {
+        match c {
+            '\u{8}' => drop(screen.pop()),
+            c => screen.push(c),
+        }
+    }
+    assert!(!screen.contains(".TH "), "roff on the terminal:\n{screen}");
+    assert!(screen.contains("EXIT STATUS"), "{screen}");
+}

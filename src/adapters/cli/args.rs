@@ -27,6 +27,7 @@ pub struct Cli {
     /// The todo list to use
     #[arg(
         long,
+        long_help = "The todo list to use.",
         global = true,
         env = "MY_TODO_FILE",
         value_name = "PATH",
@@ -45,6 +46,7 @@ pub struct Cli {
     /// How long to wait while another my-todo changes the same list
     #[arg(
         long,
+        long_help = "How long to wait while another my-todo changes the same list.",
         global = true,
         env = "MY_TODO_LOCK_TIMEOUT",
         value_name = "SECONDS",

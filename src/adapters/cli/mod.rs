@@ -5,11 +5,13 @@
 //! - `commands.rs`: what each command does and says.
 //! - `render.rs`: how a todo looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
+//! - `man.rs`: the manual pages, for any command line.
 //! - `table.rs` and this file know no record: tables, safe text, output,
 //!   errors and exit codes.
 
 mod args;
 pub mod commands;
+mod man;
 pub mod render;
 pub mod sharing;
 pub mod table;
