@@ -122,9 +122,12 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         })
     }
 
-    /// The `count` newest todos, newest first.
-    pub fn show(&self, count: usize) -> Result<Vec<Todo>, ReadError> {
-        Ok(self.store.read(|list| list.recent(count))??)
+    /// The `count` newest todos, newest first, and how many the list holds.
+    pub fn show(&self, count: usize) -> Result<(Vec<Todo>, usize), ReadError> {
+        let (recent, held) = self
+            .store
+            .read(|list| (list.recent(count), list.entries().len()))?;
+        Ok((recent?, held))
     }
 
     /// Completes and removes the named todos, all or none, into the history.

@@ -149,7 +149,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             return Ok(Outcome::Saved(saved));
         }
         Command::Show { count } => {
-            let todos = app.show(count)?;
+            let (todos, held) = app.show(count)?;
             if todos.is_empty() && !view.json {
                 writeln!(
                     out,
@@ -157,6 +157,12 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
                 )?;
             } else {
                 list(&todos, out)?;
+            }
+            // A person at a terminal learns what the table leaves out.
+            let more = held - todos.len();
+            if view.width.is_some() && !view.json && more > 0 {
+                let noun = if more == 1 { "todo" } else { "todos" };
+                writeln!(out, "and {more} more {noun}: my-todo show {held}")?;
             }
         }
         Command::Done { ids } => {

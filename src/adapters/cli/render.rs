@@ -74,9 +74,9 @@ fn draw<'a>(
             .right()
             .styled(DIM),
         Column::new("TITLE", todos.clone().map(|t| t.title.as_str().into()))
-            .cut_to(12)
+            .wrap_to(12)
             .styled(BOLD),
-        Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).cut_to(11),
+        Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).wrap_to(11),
         Column::new(when, ages.map(Cow::from)).styled(DIM),
     ];
     table::table(&columns, frame, out)
