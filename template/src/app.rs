@@ -122,9 +122,12 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         })
     }
 
-    /// The `count` newest todos, newest first.
-    pub fn show(&self, count: usize) -> Result<Vec<Todo>, ReadError> {
-        Ok(self.store.read(|list| list.recent(count))??)
+    /// The `count` newest todos, newest first, and how many the list holds.
+    pub fn show(&self, count: usize) -> Result<(Vec<Todo>, usize), ReadError> {
+        let (recent, held) = self
+            .store
+            .read(|list| (list.recent(count), list.entries().len()))?;
+        Ok((recent?, held))
     }
 
     /// Completes and removes the named todos, all or none, into the history.
@@ -183,6 +186,19 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     /// Why the history cannot be used, for the commands that go on without it.
     pub fn history_problem(&self) -> Option<String> {
         self.store.history_problem()
+    }
+
+    /// The newest todos whose numbers begin with `digits`, at most `most`,
+    /// newest first: what completing a number offers. Reads only those.
+    pub fn numbered(&self, digits: &str, most: usize) -> Result<Vec<Todo>, ReadError> {
+        Ok(self.store.read(|list| {
+            let chosen: Vec<S::Entry> = (list.entries().iter().rev())
+                .filter(|entry| entry.id().to_string().starts_with(digits))
+                .take(most)
+                .cloned()
+                .collect();
+            S::Entry::read_all(&chosen)
+        })??)
     }
 
     /// Todos mentioning `text` in title or description, newest first.

@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
+    // `COMPLETE=bash {{project-name}} -- ...`, as a completion script runs it: the
+    // words that complete the command line, and nothing else.
+    clap_complete::CompleteEnv::with_factory(|| cli::completing(numbers)).complete();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -45,4 +48,20 @@ fn main() -> ExitCode {
     cli::run(cli.json, cli.color, |view, out| {
         cli::commands::execute(cli.command, view, &app, &sharing, out)
     })
+}
+
+/// The todos whose numbers begin with `digits`, newest first, with their
+/// titles: what completing a number offers. Read only; nothing is written,
+/// and a list that cannot be read offers nothing.
+fn numbers(digits: &str) -> Vec<(u64, String)> {
+    let store = JsonFileStore::new(cli::file_being_completed(), std::time::Duration::ZERO);
+    let app = App::new(store, SystemClock, RandomUlids);
+    app.numbered(digits, 100)
+        .map(|todos| {
+            todos
+                .into_iter()
+                .map(|todo| (todo.id.0, todo.title.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

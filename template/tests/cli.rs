@@ -171,3 +171,30 @@ fn files_in(root: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     }
     files
 }
+
+/// `undo --json` prints one JSON object a script can read, whatever it undid.
+#[test]
+fn undo_speaks_json_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    run(&["add", "Buy milk"]);
+    run(&["done", "1"]);
+    let undo = |expected: i32| {
+        let out = run(&["undo", "--json"]);
+        assert_eq!(out.status.code(), Some(expected));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let undone = undo(0);
+    assert_eq!(undone["undid"], "done");
+    assert_eq!(undone["todos"][0]["title"], "Buy milk");
+    assert_eq!(undo(0)["undid"], "add");
+    let nothing = undo(1);
+    assert!(nothing["undid"].is_null());
+    assert_eq!(nothing["todos"], serde_json::json!([]));
+}

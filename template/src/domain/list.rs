@@ -381,7 +381,7 @@ pub(super) mod tests {
     fn find_ignores_case_across_unicode() {
         let list = list_of(&["Купить МОЛОКО", "Straße fegen", "Call Bob"]);
         assert_eq!(titles(&find(&list, "молоко")), ["Купить МОЛОКО"]);
-        assert_eq!(titles(&find(&list, "STRASSE")).len(), 0);
+        assert_eq!(titles(&find(&list, "STRASSE")), ["Straße fegen"]);
         assert_eq!(titles(&find(&list, "straße")), ["Straße fegen"]);
         assert_eq!(
             titles(&find(&list, "ABOUT")),

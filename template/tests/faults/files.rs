@@ -412,5 +412,28 @@ fn a_missing_directory_is_an_io_error() {
     let file = format!("no/such/dir/{FILE}");
     let out = run(dir.path(), &and(create("x"), &["--file", &file]));
     assert_fails(&out, 74, &file);
-    assert_fails(&out, 74, "No such file or directory");
+    // Named as the folder that is missing, with what to do.
+    assert_fails(&out, 74, "in a folder that does not exist: no/such/dir");
+    assert!(
+        stderr(&out).contains("mkdir -p no/such/dir"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("no").exists(), "nothing is made");
+}
+
+#[test]
+fn a_stray_comma_is_named_alike_by_readers_and_writers() {
+    let dir = scratch();
+    assert_ok(&run(dir.path(), &create("a")));
+    let list = dir.path().join(FILE);
+    let text = fs::read_to_string(&list).unwrap();
+    let line = text.lines().find(|l| l.contains("\"ulid\"")).unwrap();
+    let broken = text.replace(line, &format!("{},}}", &line[..line.len() - 1]));
+    fs::write(&list, &broken).unwrap();
+    for args in [vec![LIST], create("b"), vec![REMOVE, "1"]] {
+        let out = run(dir.path(), &args);
+        assert_fails(&out, 65, "trailing comma");
+    }
+    assert_eq!(fs::read_to_string(&list).unwrap(), broken);
 }

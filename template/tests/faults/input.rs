@@ -191,3 +191,23 @@ fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
     );
     assert_eq!(records(dir.path()).len(), 0);
 }
+
+#[test]
+fn a_bad_setting_from_the_environment_is_named_as_the_variable() {
+    let dir = scratch();
+    for (variable, value) in [("{{project-name | shouty_snake_case}}_FILE", ""), ("{{project-name | shouty_snake_case}}_LOCK_TIMEOUT", "abc")] {
+        let out = {{crate_name}}(dir.path())
+            .arg(LIST)
+            .env(variable, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let said = stderr(&out);
+        assert!(said.starts_with(&format!("error: {variable} is")), "{said}");
+        assert!(!said.contains("'--"), "blames a flag nobody typed: {said}");
+    }
+    // A flag typed on the command line is blamed as before.
+    let out = run(dir.path(), &["--lock-timeout", "x", LIST]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--lock-timeout"), "{}", stderr(&out));
+}

@@ -27,6 +27,7 @@ pub struct Cli {
     /// The todo list to use
     #[arg(
         long,
+        long_help = "The todo list to use.",
         global = true,
         env = "{{project-name | shouty_snake_case}}_FILE",
         value_name = "PATH",
@@ -45,6 +46,7 @@ pub struct Cli {
     /// How long to wait while another {{project-name}} changes the same list
     #[arg(
         long,
+        long_help = "How long to wait while another {{project-name}} changes the same list.",
         global = true,
         env = "{{project-name | shouty_snake_case}}_LOCK_TIMEOUT",
         value_name = "SECONDS",
@@ -158,10 +160,17 @@ pub enum Command {
     #[command(subcommand)]
     Git(GitCommand),
     /// Print a shell completion script
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        long_about = "Print a shell completion script.\n\n\
+            The script asks {{project-name}}, found on PATH, what completes each word as \
+            you type: commands, options and their values, and todo numbers \
+            with their titles after `done`. It reads the list and never writes. \
+            After upgrading {{project-name}}, write the script again.",
+        after_help = "Examples:\n  \
             $ {{project-name}} completions bash > ~/.local/share/bash-completion/completions/{{project-name}}\n  \
             $ {{project-name}} completions zsh > ~/.zfunc/_{{project-name}}\n  \
-            $ {{project-name}} completions fish > ~/.config/fish/completions/{{project-name}}.fish")]
+            $ {{project-name}} completions fish > ~/.config/fish/completions/{{project-name}}.fish"
+    )]
     Completions {
         /// The shell to complete for
         shell: Shell,
@@ -238,10 +247,54 @@ fn parse_title(raw: &str) -> Result<Title, String> {
     Title::new(raw).map_err(|e| format!("{e}; say what to do, e.g. \"Buy milk\""))
 }
 
+/// The command line, its `done` completing todo numbers with what
+/// `numbers` offers for the digits typed so far: each number, and its title.
+pub fn completing(
+    numbers: impl Fn(&str) -> Vec<(u64, String)> + Send + Sync + 'static,
+) -> clap::Command {
+    use clap::CommandFactory;
+    use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+    let numbers = ArgValueCompleter::new(move |typed: &std::ffi::OsStr| {
+        let typed = typed.to_string_lossy();
+        if !typed.bytes().all(|b| b.is_ascii_digit()) {
+            return Vec::new();
+        }
+        numbers(&typed)
+            .into_iter()
+            .map(|(id, title)| CompletionCandidate::new(id.to_string()).help(Some(title.into())))
+            .collect()
+    });
+    Cli::command().mut_subcommand("done", |done| done.mut_arg("ids", |ids| ids.add(numbers)))
+}
+
+/// The list a command line being completed names, as parsing it would:
+/// `--file`, else `{{project-name | shouty_snake_case}}_FILE`, else `todo.json`.
+pub fn file_being_completed() -> std::path::PathBuf {
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let named =
+        args.iter()
+            .enumerate()
+            .rev()
+            .find_map(|(n, arg)| match arg.strip_prefix("--file=") {
+                Some(file) => Some(file.to_owned()),
+                None if arg == "--file" => args.get(n + 1).cloned(),
+                None => None,
+            });
+    named
+        .or_else(|| std::env::var("{{project-name | shouty_snake_case}}_FILE").ok().filter(|f| !f.is_empty()))
+        .unwrap_or_else(|| "todo.json".into())
+        .into()
+}
+
 fn parse_count(raw: &str) -> Result<usize, String> {
+    use std::num::IntErrorKind;
     match raw.parse::<usize>() {
         Ok(0) => Err("the count must be at least 1".into()),
         Ok(count) => Ok(count),
+        // A whole number, and from 1 up, but more than a list can hold.
+        Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(usize::MAX),
         Err(_) => Err("give how many todos to show, a whole number from 1 up".into()),
     }
 }

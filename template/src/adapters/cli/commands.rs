@@ -1,12 +1,13 @@
 //! The todo list's commands: what each does with the use cases, what it
 //! prints, and what its failures say. The command line itself is `args.rs`.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 
 use clap::CommandFactory;
+use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
-use super::{Failure, Outcome, View, describe, exit, render, saved, table, warn};
+use super::{Failure, Outcome, View, describe, exit, man, render, saved, table, warn};
 use crate::app::sharing::Sharing;
 use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
 use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
@@ -148,7 +149,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             return Ok(Outcome::Saved(saved));
         }
         Command::Show { count } => {
-            let todos = app.show(count)?;
+            let (todos, held) = app.show(count)?;
             if todos.is_empty() && !view.json {
                 writeln!(
                     out,
@@ -156,6 +157,12 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
                 )?;
             } else {
                 list(&todos, out)?;
+            }
+            // A person at a terminal learns what the table leaves out.
+            let more = held - todos.len();
+            if view.width.is_some() && !view.json && more > 0 {
+                let noun = if more == 1 { "todo" } else { "todos" };
+                writeln!(out, "and {more} more {noun}: {{project-name}} show {held}")?;
             }
         }
         Command::Done { ids } => {
@@ -201,22 +208,35 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             let undo = app.undo()?;
             skipped(&undo.skipped);
             let Some(reverted) = undo.reverted else {
-                let _ = writeln!(anstream::stderr(), "nothing to undo");
+                match view.json {
+                    true => render::undo_json(None, &[], &[], out)?,
+                    false => {
+                        let _ = writeln!(anstream::stderr(), "nothing to undo");
+                    }
+                }
                 return Ok(Outcome::NothingFound);
             };
             let saved = match &reverted {
                 Reverted::Added(todo) => format!("the add of #{} was undone", todo.id),
                 Reverted::Done { todos, .. } => format!("{} back on the list", saved(todos, "put")),
             };
-            let printed = match &reverted {
-                Reverted::Added(todo) => describe(
+            let printed = match (&reverted, view.json) {
+                (Reverted::Added(todo), true) => {
+                    render::undo_json(Some("add"), std::slice::from_ref(todo), &[], out)
+                }
+                (Reverted::Done { todos, renumbered }, true) => {
+                    let moves: Vec<(u64, u64)> =
+                        renumbered.iter().map(|r| (r.from.0, r.to.0)).collect();
+                    render::undo_json(Some("done"), todos, &moves, out)
+                }
+                (Reverted::Added(todo), false) => describe(
                     out,
                     "Undid add",
                     todo.id,
                     todo.title.as_str(),
                     &todo.description,
                 ),
-                Reverted::Done { todos, renumbered } => {
+                (Reverted::Done { todos, renumbered }, false) => {
                     moved(todos, renumbered);
                     todos.iter().try_for_each(|todo| {
                         describe(
@@ -241,13 +261,33 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             );
         }
         Command::Completions { shell } => {
-            let mut cli = Cli::command();
-            let name = cli.get_name().to_owned();
-            clap_complete::generate(shell, &mut cli, name, out);
+            let name = Cli::command().get_name().to_owned();
+            let shells = clap_complete::env::Shells::builtins();
+            let Some(script) = shells.completer(&shell.to_string()) else {
+                return Err(Failure::Usage(format!("no completion for {shell}")));
+            };
+            // The completer is found on PATH when completing: an upgrade is picked up.
+            script.write_registration("COMPLETE", &name, &name, &name, out)?;
+            if shell == Shell::Zsh {
+                // Loaded from `fpath` as `_{{project-name}}` on the first Tab, the script
+                // also completes that Tab, rather than only set up the next.
+                let function = format!("_clap_dynamic_completer_{}", name.replace('-', "_"));
+                writeln!(
+                    out,
+                    "[[ {% raw %}${{funcstack[1]}}{% endraw %} == _{name} ]] && {function} \"$@\""
+                )?;
+            }
         }
-        Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(out)?,
+        Command::Man { dir: None } => {
+            let mut page = Vec::new();
+            man::page(&Cli::command(), &manual_sections(), &mut page)?;
+            // On a terminal, the page is read, not shown as roff.
+            if !(io::stdout().is_terminal() && read_in_man(&page)) {
+                out.write_all(&page)?;
+            }
+        }
         Command::Man { dir: Some(dir) } => {
-            clap_mangen::generate_to(Cli::command(), &dir).map_err(|e| Failure::Report {
+            man::pages(&Cli::command(), &manual_sections(), &dir).map_err(|e| Failure::Report {
                 code: exit::IO,
                 message: format!("cannot write the manual pages in {}: {e}", dir.display()),
                 tip: Some("name a folder that exists and that you may write in".into()),
@@ -256,6 +296,118 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Shows `page` with `man`, as `man {{project-name}}` would; false if it could not.
+fn read_in_man(page: &[u8]) -> bool {
+    let man = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut man) = man else {
+        return false;
+    };
+    let fed = man
+        .stdin
+        .take()
+        .is_some_and(|mut stdin| stdin.write_all(page).is_ok());
+    man.wait().is_ok_and(|status| status.success()) && fed
+}
+
+/// What the main manual page says beyond the commands and options.
+fn manual_sections() -> Vec<man::Section> {
+    let terms = |terms: &[(&str, &str)]| {
+        terms
+            .iter()
+            .map(|(term, meaning)| ((*term).to_owned(), (*meaning).to_owned()))
+            .collect()
+    };
+    vec![
+        man::Section {
+            heading: "EXIT STATUS",
+            opening: "Scripts can test what happened:",
+            terms: terms(&[
+                ("0", "Success."),
+                (
+                    "1",
+                    "Nothing found: an unknown id, no match for `find`, nothing to undo; for `git merge` and `git resolve`, a conflict to settle by hand.",
+                ),
+                (
+                    "2",
+                    "Usage: a bad argument, a blank title, an unknown command.",
+                ),
+                (
+                    "65",
+                    "The file is not a todo list this {{project-name}} can use (corrupt, wrong shape, newer format, git's conflict markers), or its history is not, or git holds it unmerged, or it has used every number. Nothing was changed.",
+                ),
+                (
+                    "69",
+                    "git is not installed, failed, or the list is not in a git work tree.",
+                ),
+                (
+                    "73",
+                    "The output could not be written after a change was saved: do not run the command again.",
+                ),
+                (
+                    "74",
+                    "Input or output failed: a folder or device where the file should be, a missing folder, permission denied, a full disk. Nothing was changed.",
+                ),
+                (
+                    "75",
+                    "Another {{project-name}} kept the list locked longer than `--lock-timeout`.",
+                ),
+            ]),
+        },
+        man::Section {
+            heading: "ENVIRONMENT",
+            opening: "Each setting is overridden by its option on the command line.",
+            terms: terms(&[
+                (
+                    "{{project-name | shouty_snake_case}}_FILE",
+                    "The list to use, as `--file`: set it in your shell's profile to keep one list for every folder.",
+                ),
+                (
+                    "{{project-name | shouty_snake_case}}_LOCK_TIMEOUT",
+                    "How many seconds a writer waits for another, as `--lock-timeout`.",
+                ),
+                (
+                    "NO_COLOR",
+                    "Set to anything, no colors, even on a terminal.",
+                ),
+                (
+                    "CLICOLOR_FORCE",
+                    "Set to anything but 0, colors even when the output is not a terminal.",
+                ),
+            ]),
+        },
+        man::Section {
+            heading: "FILES",
+            opening: "Beside the list, in its folder:",
+            terms: terms(&[
+                (
+                    "todo.json",
+                    "The list: JSON, one todo per line, safe to read, diff and keep in git.",
+                ),
+                (
+                    "todo.json.history.jsonl",
+                    "The history: every change made to the list, one line each, only ever added to; what `history` and `undo` read. Each clone keeps its own.",
+                ),
+                (
+                    ".todo.json.lock",
+                    "The lock that writers take in turn; never removed.",
+                ),
+                (
+                    ".todo.json.*.tmp",
+                    "A new list being written, renamed over the list once on disk; one left by a crash is removed by the next writer.",
+                ),
+            ]),
+        },
+        man::Section {
+            heading: "SEE ALSO",
+            opening: "git(1), and the README for sharing a list through git.",
+            terms: Vec::new(),
+        },
+    ]
 }
 
 /// The todos `ids` name, with those read from stdin in place of `-`:

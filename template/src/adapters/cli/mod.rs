@@ -5,11 +5,13 @@
 //! - `commands.rs`: what each command does and says.
 //! - `render.rs`: how a todo looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
+//! - `man.rs`: the manual pages, for any command line.
 //! - `table.rs` and this file know no record: tables, safe text, output,
 //!   errors and exit codes.
 
 mod args;
 pub mod commands;
+mod man;
 pub mod render;
 pub mod sharing;
 pub mod table;
@@ -19,9 +21,9 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Color, Style};
-use clap::{ColorChoice, Parser};
+use clap::{ColorChoice, CommandFactory, Parser};
 
-pub use args::{Cli, Command, GitCommand, Named};
+pub use args::{Cli, Command, GitCommand, Named, completing, file_being_completed};
 
 use crate::domain::{Id, Record};
 use crate::ports::{StoreError, StoreErrorKind};
@@ -60,6 +62,9 @@ pub fn parse() -> Result<Cli, ExitCode> {
         Ok(cli) => return Ok(cli),
         Err(error) => error,
     };
+    if let Some((message, tip)) = from_environment(&error, &args) {
+        return Err(fail(exit::USAGE, &message, Some(&tip)));
+    }
     let escaped: Vec<OsString> = args
         .iter()
         .map(|arg| OsString::from(table::visible(&arg.to_string_lossy()).as_ref()))
@@ -75,6 +80,45 @@ pub fn parse() -> Result<Cli, ExitCode> {
             Err(ExitCode::from(exit::USAGE))
         }
     }
+}
+
+/// What is wrong, and what to do, where clap blames a flag the person never
+/// typed: its value came from the flag's environment variable.
+fn from_environment(error: &clap::Error, args: &[OsString]) -> Option<(String, String)> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let Some(ContextValue::String(blamed)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = blamed.split_whitespace().next()?.strip_prefix("--")?;
+    let typed = args.iter().any(|arg| {
+        let arg = arg.to_string_lossy();
+        arg == format!("--{long}") || arg.starts_with(&format!("--{long}="))
+    });
+    if typed {
+        return None;
+    }
+    let command = Cli::command();
+    let flag = command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?;
+    let variable = flag.get_env()?.to_string_lossy().into_owned();
+    let value = std::env::var_os(&variable)?;
+    if !matches!(
+        error.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let message = match value.is_empty() {
+        true => format!("{variable} is set, but empty"),
+        false => {
+            let why =
+                std::error::Error::source(error).map_or_else(String::new, |e| format!(": {e}"));
+            format!("{variable} is {:?}{why}", value.to_string_lossy())
+        }
+    };
+    let tip = format!("set {variable} to what --{long} takes, or unset it (unset {variable})");
+    Some((message, tip))
 }
 
 /// Runs a command with `execute`, its output set up for `json` and

@@ -74,9 +74,9 @@ fn draw<'a>(
             .right()
             .styled(DIM),
         Column::new("TITLE", todos.clone().map(|t| t.title.as_str().into()))
-            .cut_to(12)
+            .wrap_to(12)
             .styled(BOLD),
-        Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).cut_to(11),
+        Column::new("DESCRIPTION", todos.map(|t| Cow::from(&t.description))).wrap_to(11),
         Column::new(when, ages.map(Cow::from)).styled(DIM),
     ];
     table::table(&columns, frame, out)
@@ -110,6 +110,39 @@ impl<'a> TodoJson<'a> {
 pub fn json(todos: &[Todo], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
     let items: Vec<TodoJson> = todos.iter().map(|t| TodoJson::of(t, None)).collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// What `undo` did, as a JSON object: which change it took back (`"add"`,
+/// `"done"`, or null for nothing), the todos it took off or put back, as
+/// `json` prints them, and for each put back under a new number, the
+/// number it had.
+pub fn undo_json(
+    undid: Option<&str>,
+    todos: &[Todo],
+    renumbered: &[(u64, u64)],
+    out: &mut (impl Write + ?Sized),
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Renumbered {
+        from: u64,
+        to: u64,
+    }
+    #[derive(Serialize)]
+    struct Undo<'a> {
+        undid: Option<&'a str>,
+        todos: Vec<TodoJson<'a>>,
+        renumbered: Vec<Renumbered>,
+    }
+    let undo = Undo {
+        undid,
+        todos: todos.iter().map(|t| TodoJson::of(t, None)).collect(),
+        renumbered: renumbered
+            .iter()
+            .map(|&(from, to)| Renumbered { from, to })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &undo)?;
     writeln!(out)
 }
 

@@ -43,7 +43,7 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> Result<Parts
     let top = TopSeed::<R>(PhantomData)
         .deserialize(&mut json)
         .and_then(|top| json.end().map(|()| top))
-        .map_err(|e| positioned(&e))?;
+        .map_err(|e| positioned(text, &e))?;
     let version = top
         .version
         .ok_or_else(|| at_start.error("the list has no \"version\"".into()))?;

@@ -111,6 +111,22 @@ impl<'a> ListName<'a> {
         )
     }
 
+    /// The list's folder, `dir`, is not there.
+    pub fn no_folder(&self, dir: &Path) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!(
+                "{} is in a folder that does not exist: {}",
+                self.shown(),
+                dir.display()
+            ),
+            Some(format!(
+                "make it with mkdir -p {}, or name a list in a folder that exists",
+                dir.display()
+            )),
+        )
+    }
+
     pub fn unusable(&self, why: &str) -> StoreError {
         error(
             StoreErrorKind::Unusable,

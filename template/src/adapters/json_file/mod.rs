@@ -317,6 +317,10 @@ impl<R: JsonRecord> JsonFileStore<R> {
         if files::names_a_folder(target) {
             return Err(self.named().names_a_folder());
         }
+        let dir = files::dir_of(target);
+        if files::not_there(dir).map_err(|e| self.named().io("open", &e))? {
+            return Err(self.named().no_folder(dir));
+        }
         let owner = Owner::of(target);
         let lock_path = saving::lock_path(target);
         let named = self.named();

@@ -46,13 +46,22 @@ impl<'a> Spot<'a> {
     }
 }
 
-/// An error from serde_json, which knows its own position.
-pub fn positioned(e: &serde_json::Error) -> FormatError {
+/// An error from serde_json in `text`, which knows its own position.
+pub fn positioned(text: &str, e: &serde_json::Error) -> FormatError {
+    // A comma before a closing brace or bracket: serde_json, skipping a
+    // value it does not decode, says a key or a value is missing, where
+    // decoding a record says what it is.
+    let at = offset_in(text, e);
+    let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
+    let trailing = before.ends_with(',') && matches!(text.as_bytes().get(at), Some(b'}' | b']'));
     FormatError::Malformed {
         line: e.line(),
         // A wrong type found at the very start is reported at column 0.
         column: e.column().max(1),
-        message: message(e),
+        message: match trailing {
+            true => "trailing comma".into(),
+            false => message(e),
+        },
     }
 }
 

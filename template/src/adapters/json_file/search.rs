@@ -73,7 +73,7 @@ fn may_mention_in<R>(
 /// ones included. `None` for an empty needle, or one beyond ASCII, where
 /// this cannot narrow a search down.
 fn ascii_matches(needle: &Needle, text: &[u8]) -> Option<Vec<usize>> {
-    let needle = needle.lowercase().as_bytes();
+    let needle = needle.folded().as_bytes();
     if needle.is_empty() || !needle.is_ascii() {
         return None;
     }

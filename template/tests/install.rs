@@ -1,0 +1,372 @@
+//! The README's install lines, run as pasted into a fresh account: a
+//! temporary HOME, with `{{project-name}}` in `~/.cargo/bin` as `cargo install`
+//! leaves it, and nothing else of the caller's. Then completion, as the
+//! real bash (with bash-completion), fish and zsh load it from there.
+
+#![cfg(target_os = "linux")] // bash and man-db, as on a Linux account
+#![allow(clippy::unwrap_used)] // a test should stop at the first surprise
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// The lines of the README's block after `heading`, comments and all.
+fn block_after(readme: &str, heading: &str) -> Vec<String> {
+    let after = &readme[readme.find(heading).expect("the heading is there")..];
+    let start = after.find("```sh\n").unwrap() + "```sh\n".len();
+    let end = start + after[start..].find("```").unwrap();
+    after[start..end].lines().map(str::to_owned).collect()
+}
+
+/// A fresh account: a HOME with the program in `~/.cargo/bin`, and the
+/// README's completion and manual lines run in it.
+struct Account {
+    home: TempDir,
+}
+
+impl Account {
+    fn new() -> Self {
+        let account = Self {
+            home: tempfile::tempdir().unwrap(),
+        };
+        let bin = account.home.path().join(".cargo/bin");
+        fs::create_dir_all(&bin).unwrap();
+        fs::copy(
+            env!("CARGO_BIN_EXE_{{project-name}}"),
+            bin.join(env!("CARGO_PKG_NAME")),
+        )
+        .unwrap();
+        let readme = fs::read_to_string("README.md").unwrap();
+        let lines = block_after(&readme, "### Shell completions and the manual page");
+        assert!(lines.len() >= 4, "{lines:?}");
+        for line in &lines {
+            let ran = account.sh(line);
+            assert!(
+                ran.status.success(),
+                "{line}\n{}",
+                String::from_utf8_lossy(&ran.stderr)
+            );
+        }
+        account
+    }
+
+    fn path(&self) -> String {
+        format!(
+            "{}:/usr/bin:/bin",
+            self.home.path().join(".cargo/bin").display()
+        )
+    }
+
+    /// `program` run in the account's home, with its PATH and nothing else.
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("PATH", self.path())
+            .env("TERM", "dumb")
+            .current_dir(self.home.path())
+            .output()
+            .unwrap()
+    }
+
+    fn sh(&self, script: &str) -> Output {
+        self.run("bash", &["-c", script])
+    }
+
+    /// A list of `count` todos, titled "Todo N", made by the program, in a
+    /// folder of its own, with no lock and no history beside it.
+    fn list(&self, count: usize) -> PathBuf {
+        let dir = self.home.path().join("work");
+        fs::create_dir_all(&dir).unwrap();
+        let adds: Vec<String> = (1..=count)
+            .map(|n| format!("{{project-name}} add 'Todo {n}' >/dev/null"))
+            .collect();
+        let made = self.sh(&format!("cd work && {}", adds.join(" && ")));
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        for beside in fs::read_dir(&dir).unwrap() {
+            let beside = beside.unwrap().path();
+            if beside.file_name().is_some_and(|n| n != "todo.json") {
+                fs::remove_file(beside).unwrap();
+            }
+        }
+        dir
+    }
+}
+
+/// Only the list is there: completing wrote nothing beside it.
+fn nothing_written(dir: &Path) {
+    let names: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["todo.json"], "completion wrote beside the list");
+}
+
+#[test]
+fn the_completion_and_manual_lines_work_in_a_fresh_home() {
+    let account = Account::new();
+    let home = account.home.path();
+    let made = |relative: &str| {
+        let file = home.join(relative);
+        assert!(
+            fs::metadata(&file).is_ok_and(|m| m.len() > 0),
+            "{relative} was not written"
+        );
+    };
+    made(".local/share/bash-completion/completions/{{project-name}}");
+    made(".zfunc/_{{project-name}}");
+    made(".zshrc");
+    made(".config/fish/completions/{{project-name}}.fish");
+    // man finds the pages by the PATH alone, as for a person who just installed.
+    for page in ["{{project-name}}", "{{project-name}}-done"] {
+        let found = account.sh(&format!("man -w {page}"));
+        let found = String::from_utf8_lossy(&found.stdout).into_owned();
+        assert!(
+            Path::new(found.trim()).starts_with(home),
+            "man -w {page}: {found:?}"
+        );
+    }
+}
+
+/// What bash offers for `words`, the last one being completed, through the
+/// function bash-completion loads from the file the README wrote.
+fn bash_offers(account: &Account, dir: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        r#"source /usr/share/bash-completion/bash_completion
+cd {dir:?}
+_completion_loader {{project-name}}
+COMP_WORDS=({words})
+COMP_CWORD=$(( {% raw %}${{#COMP_WORDS[@]}}{% endraw %} - 1 ))
+COMP_LINE="{% raw %}${{COMP_WORDS[*]}}{% endraw %}"
+COMP_POINT={% raw %}${{#COMP_LINE}}{% endraw %}
+function=$(complete -p {{project-name}} | sed -E 's/.* -F ([^ ]+) .*/\1/')
+"$function" {{project-name}} "{% raw %}${{COMP_WORDS[COMP_CWORD]}}{% endraw %}" "{% raw %}${{COMP_WORDS[COMP_CWORD-1]}}{% endraw %}"
+printf '%s\n' "{% raw %}${{COMPREPLY[@]}}{% endraw %}""#,
+        words = quoted.join(" ")
+    );
+    let out = account.sh(&script);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_past_the_first_word_and_todo_numbers() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let offers = |words: &[&str]| bash_offers(&account, &dir, words);
+    assert_eq!(offers(&["{{project-name}}", "d"]), ["done"]);
+    assert!(offers(&["{{project-name}}", "show", "--color", ""]).starts_with(&[
+        "auto".into(),
+        "always".into(),
+        "never".into()
+    ]));
+    assert!(offers(&["{{project-name}}", "completions", ""]).contains(&"fish".into()));
+    assert_eq!(offers(&["{{project-name}}", "show", "--f"]), ["--file"]);
+    assert!(offers(&["{{project-name}}", "git", ""]).contains(&"resolve".into()));
+    // Numbers that begin with what was typed, newest first.
+    assert_eq!(offers(&["{{project-name}}", "done", "1"]), ["12", "11", "10", "1"]);
+    assert_eq!(
+        offers(&["{{project-name}}", "done", "3", "1"]),
+        ["12", "11", "10", "1"]
+    );
+    nothing_written(&dir);
+}
+
+#[test]
+fn fish_completes_todo_numbers_with_their_titles() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let out = account.run(
+        "fish",
+        &[
+            "-c",
+            &format!(
+                "cd {dir:?}; complete -C '{{project-name}} done 1'; complete -C '{{project-name}} show --color '"
+            ),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines[..4],
+        ["12\tTodo 12", "11\tTodo 11", "10\tTodo 10", "1\tTodo 1"],
+        "{said}"
+    );
+    assert!(lines.contains(&"always"), "{said}");
+    nothing_written(&dir);
+}
+
+/// What an interactive zsh, started in tmux as a person starts it, shows
+/// once `typed` and a Tab were typed in `dir`.
+fn zsh_shows(account: &Account, dir: &Path, typed: &str) -> String {
+    let session = format!("{{project-name}}-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &session])
+            .args(args)
+            .env("HOME", account.home.path())
+            .output()
+            .unwrap()
+    };
+    let shell = format!(
+        "env -i HOME={:?} PATH={:?} TERM=xterm zsh -i",
+        account.home.path(),
+        account.path()
+    );
+    assert!(
+        tmux(&["new-session", "-d", "-x", "100", "-y", "30", &shell])
+            .status
+            .success()
+    );
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        while !screen().contains(what) && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    tmux(&["send-keys", &format!("cd {dir:?} && echo ready"), "Enter"]);
+    wait_for("ready\n");
+    tmux(&["send-keys", typed, "Tab"]);
+    wait_for("-- Todo");
+    let shown = screen();
+    tmux(&["kill-server"]);
+    shown
+}
+
+#[test]
+fn zsh_completes_todo_numbers_with_their_titles_on_the_first_tab() {
+    let account = Account::new();
+    let dir = account.list(12);
+    let shown = zsh_shows(&account, &dir, "{{project-name}} done 1");
+    for number in [12, 11, 10, 1] {
+        assert!(
+            shown
+                .lines()
+                .any(|line| line.starts_with(&format!("{number} "))
+                    && line.ends_with(&format!("-- Todo {number}"))),
+            "#{number} not offered:\n{shown}"
+        );
+    }
+    nothing_written(&dir);
+}
+
+#[test]
+fn the_one_list_line_names_the_list_every_folder_uses() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let lines = block_after(&readme, "### One list for every folder");
+    let home = tempfile::tempdir().unwrap();
+    let elsewhere = home.path().join("a/b");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let script = format!(
+        "{}\n\"$0\" add 'Buy milk' >/dev/null && cd a/b && \"$0\" show --json",
+        lines.join("\n")
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_{{project-name}}"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(home.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Buy milk"));
+    assert!(home.path().join("todo.json").exists());
+    assert!(!elsewhere.join("todo.json").exists());
+}
+
+#[test]
+fn the_manual_has_the_sections_of_a_manual_and_reads_as_sentences() {
+    let account = Account::new();
+    let page = account.sh("{{project-name}} man");
+    let roff = String::from_utf8_lossy(&page.stdout).into_owned();
+    let headings: Vec<&str> = roff.lines().filter(|l| l.starts_with(".SH")).collect();
+    for heading in [
+        "EXAMPLES",
+        "\"EXIT STATUS\"",
+        "ENVIRONMENT",
+        "FILES",
+        "\"SEE ALSO\"",
+    ] {
+        assert!(
+            headings.contains(&format!(".SH {heading}").as_str()),
+            "{headings:?}"
+        );
+    }
+    assert!(!roff.contains(".SH EXTRA"), "{headings:?}");
+    assert!(!roff.contains('`'), "raw backticks in the page");
+    // Every page's footer names the program, not the command.
+    let dir = account.home.path().join(".cargo/share/man/man1");
+    let done = fs::read_to_string(dir.join("{{project-name}}-done.1")).unwrap();
+    let title = done.lines().find(|l| l.starts_with(".TH")).unwrap();
+    assert!(
+        title.contains(concat!("\"{{project-name}} ", env!("CARGO_PKG_VERSION"), "\"")),
+        "{title}"
+    );
+    assert!(!dir.join("{{project-name}}-help.1").exists());
+    // As `man` shows it: a sentence ends before the next begins.
+    let shown = account.sh("MANWIDTH=80 man {{project-name}}-done");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("The todo list to use.\n"), "{shown}");
+}
+
+#[test]
+fn on_a_terminal_the_manual_is_shown_as_man_shows_it() {
+    let account = Account::new();
+    let typescript = account.home.path().join("typescript");
+    let shown = account.run(
+        "script",
+        &[
+            "-q",
+            "-e",
+            "-c",
+            "env MANPAGER=cat MANWIDTH=80 {{project-name}} man",
+            &typescript.to_string_lossy(),
+        ],
+    );
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    // What the terminal shows: man writes bold as a letter, a backspace, and
+    // the letter again.
+    let sent = fs::read_to_string(&typescript).unwrap();
+    let mut screen = String::new();
+    for c in sent.chars() {
+        match c {
+            '\u{8}' => drop(screen.pop()),
+            c => screen.push(c),
+        }
+    }
+    assert!(!screen.contains(".TH "), "roff on the terminal:\n{screen}");
+    assert!(screen.contains("EXIT STATUS"), "{screen}");
+}
