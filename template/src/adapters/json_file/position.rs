@@ -51,9 +51,10 @@ pub fn positioned(text: &str, e: &serde_json::Error) -> FormatError {
     // A comma before a closing brace or bracket: serde_json, skipping a
     // value it does not decode, says a key or a value is missing, where
     // decoding a record says what it is.
-    let at = offset_in(text, e);
-    let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
-    let trailing = before.ends_with(',') && matches!(text.as_bytes().get(at), Some(b'}' | b']'));
+    let bytes = text.as_bytes();
+    let at = offset_in(text, e).min(bytes.len());
+    let before = bytes[..at].trim_ascii_end();
+    let trailing = before.ends_with(b",") && matches!(bytes.get(at), Some(b'}' | b']'));
     FormatError::Malformed {
         line: e.line(),
         // A wrong type found at the very start is reported at column 0.
