@@ -179,6 +179,7 @@ fn bash_completes_past_the_first_word_and_todo_numbers() {
     assert!(offers(&["my-todo", "completions", ""]).contains(&"fish".into()));
     assert_eq!(offers(&["my-todo", "show", "--f"]), ["--file"]);
     assert!(offers(&["my-todo", "git", ""]).contains(&"resolve".into()));
+    assert!(offers(&["my-todo", "help", ""]).contains(&"done".into()));
     // Numbers that begin with what was typed, newest first.
     assert_eq!(offers(&["my-todo", "done", "1"]), ["12", "11", "10", "1"]);
     assert_eq!(
