@@ -338,7 +338,7 @@ for n in "${sizes[@]}"; do
   mkdir -p "$dir"
   cp "$work/$n/mine.orig" "$dir/todo.json"
   for typed in "''" 5; do
-    m=$(median "$dir" "env COMPLETE=fish $bin -- my-todo done $typed")
+    m=$(median "$dir" "env MY_TODO_COMPLETE=fish $bin -- my-todo done $typed")
     echo "| $n | \`done $typed\` | $m ms |"
   done
 done
