@@ -24,9 +24,13 @@ fn main() -> ExitCode {
         signal_hook::consts::SIGXFSZ,
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
-    // `COMPLETE=bash {{project-name}} -- ...`, as a completion script runs it: the
-    // words that complete the command line, and nothing else.
-    clap_complete::CompleteEnv::with_factory(|| cli::completing(numbers)).complete();
+    // `{{project-name | shouty_snake_case}}_COMPLETE=bash {{project-name}} -- ...`, as a completion script runs
+    // it: the words that complete the command line, and nothing else. A
+    // variable of the program's own, so that a `COMPLETE` set for another
+    // program changes nothing here.
+    clap_complete::CompleteEnv::with_factory(|| cli::completing(numbers))
+        .var(cli::COMPLETE_VAR)
+        .complete();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,

@@ -198,3 +198,22 @@ fn undo_speaks_json_when_asked() {
     assert!(nothing["undid"].is_null());
     assert_eq!(nothing["todos"], serde_json::json!([]));
 }
+
+/// Completion answers only to the program's own variable: a `COMPLETE` set
+/// for another program leaves every command as it was.
+#[test]
+fn another_programs_completion_variable_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
+        .current_dir(dir.path())
+        .args(["add", "Buy milk"])
+        .env("COMPLETE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Added #1"));
+}

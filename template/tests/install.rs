@@ -179,6 +179,7 @@ fn bash_completes_past_the_first_word_and_todo_numbers() {
     assert!(offers(&["{{project-name}}", "completions", ""]).contains(&"fish".into()));
     assert_eq!(offers(&["{{project-name}}", "show", "--f"]), ["--file"]);
     assert!(offers(&["{{project-name}}", "git", ""]).contains(&"resolve".into()));
+    assert!(offers(&["{{project-name}}", "help", ""]).contains(&"done".into()));
     // Numbers that begin with what was typed, newest first.
     assert_eq!(offers(&["{{project-name}}", "done", "1"]), ["12", "11", "10", "1"]);
     assert_eq!(

@@ -247,6 +247,10 @@ fn parse_title(raw: &str) -> Result<Title, String> {
     Title::new(raw).map_err(|e| format!("{e}; say what to do, e.g. \"Buy milk\""))
 }
 
+/// The variable a completion script sets to ask for the words that
+/// complete a command line: `{{project-name | shouty_snake_case}}_COMPLETE=bash {{project-name}} -- {{project-name}} done 1`.
+pub const COMPLETE_VAR: &str = "{{project-name | shouty_snake_case}}_COMPLETE";
+
 /// The command line, its `done` completing todo numbers with what
 /// `numbers` offers for the digits typed so far: each number, and its title.
 pub fn completing(

@@ -267,7 +267,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
                 return Err(Failure::Usage(format!("no completion for {shell}")));
             };
             // The completer is found on PATH when completing: an upgrade is picked up.
-            script.write_registration("COMPLETE", &name, &name, &name, out)?;
+            script.write_registration(args::COMPLETE_VAR, &name, &name, &name, out)?;
             if shell == Shell::Zsh {
                 // Loaded from `fpath` as `_{{project-name}}` on the first Tab, the script
                 // also completes that Tab, rather than only set up the next.
