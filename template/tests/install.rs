@@ -371,3 +371,50 @@ fn on_a_terminal_the_manual_is_shown_as_man_shows_it() {
     assert!(!screen.contains(".TH "), "roff on the terminal:\n{screen}");
     assert!(screen.contains("EXIT STATUS"), "{screen}");
 }
+
+#[test]
+fn building_from_source_uses_the_versions_the_tests_ran_with() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let installs: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("cargo install --path"))
+        .collect();
+    assert!(!installs.is_empty());
+    for line in installs {
+        assert!(line.contains("--locked"), "{line}");
+    }
+}
+
+/// The README's session, run in a checkout of the project, leaves nothing
+/// for `git status` to show: the list, its history and its lock are ignored.
+#[test]
+fn the_session_run_in_the_checkout_leaves_nothing_untracked() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = tempfile::NamedTempFile::new().unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", settings.path())
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    fs::copy(".gitignore", dir.path().join(".gitignore")).unwrap();
+    for args in [
+        &["add", "Buy milk", "2 liters"][..],
+        &["done", "1"],
+        &["undo"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("{{project-name | shouty_snake_case}}_FILE")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+    }
+    let status = git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "?? .gitignore\n");
+}

@@ -35,11 +35,11 @@ impl Repos {
         self.root.path().join(name)
     }
 
-    /// `git` in `dir`, free of the caller's and the system's settings.
-    pub(super) fn git(&self, dir: &Path, args: &[&str]) -> Output {
+    /// `git` in `dir`, free of the caller's and the system's settings, to
+    /// be given arguments and more settings.
+    pub(super) fn git_command(&self, dir: &Path) -> Command {
         let mut cmd = Command::new("git");
         cmd.current_dir(dir)
-            .args(args)
             .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", self.root.path())
@@ -47,18 +47,27 @@ impl Repos {
             .env_remove("GIT_WORK_TREE")
             .env_remove("{{project-name | shouty_snake_case}}_FILE")
             .env_remove("{{project-name | shouty_snake_case}}_NOW");
-        cmd.output().expect("git is installed")
+        cmd
     }
 
-    /// The binary in `dir`, with the same settings as `git`, which it runs.
-    pub(super) fn todo(&self, dir: &Path, args: &[&str]) -> Output {
-        {{crate_name}}(dir)
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
+    /// `git args` in `dir`, as it ran.
+    pub(super) fn git(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut cmd = self.git_command(dir);
+        cmd.args(args).output().expect("git is installed")
+    }
+
+    /// The binary in `dir`, with the same settings as `git`, which it runs,
+    /// to be given arguments and more settings.
+    pub(super) fn todo_command(&self, dir: &Path) -> Command {
+        let mut cmd = {{crate_name}}(dir);
+        cmd.env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.root.path())
-            .output()
-            .unwrap()
+            .env("HOME", self.root.path());
+        cmd
+    }
+
+    pub(super) fn todo(&self, dir: &Path, args: &[&str]) -> Output {
+        self.todo_command(dir).args(args).output().unwrap()
     }
 
     /// Creates a record holding `text` in `dir`, made `time` seconds into

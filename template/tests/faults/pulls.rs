@@ -20,29 +20,6 @@ const DRIVER: &str = concat!("merge.", env!("CARGO_PKG_NAME"), ".driver");
 /// What a file outside the clone holds, that no setup may change.
 const VICTIM: &str = "not yours to change\n";
 
-/// `git` in `dir`, with the settings `Repos::git` gives it, to be given more.
-fn git_in(repos: &Repos, dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", repos.path("gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", repos.path(""))
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("{{project-name | shouty_snake_case}}_FILE")
-        .env_remove("{{project-name | shouty_snake_case}}_NOW");
-    cmd
-}
-
-/// The binary in `dir`, with the settings `Repos::todo` gives it, to be given more.
-fn todo_in(repos: &Repos, dir: &Path) -> Command {
-    let mut cmd = {{crate_name}}(dir);
-    cmd.env("GIT_CONFIG_GLOBAL", repos.path("gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", repos.path(""));
-    cmd
-}
-
 /// A clone of origin named `name`, as `git clone` leaves it: no setup.
 fn plain_clone(repos: &Repos, name: &str) -> PathBuf {
     repos.ok(&repos.path(""), &["clone", "-q", "origin.git", name]);
@@ -110,7 +87,8 @@ fn path_with_the_program(repos: &Repos) -> OsString {
 /// A clone set up with the program on PATH, as after `cargo install`.
 fn installed_clone(repos: &Repos, name: &str) -> PathBuf {
     let dir = plain_clone(repos, name);
-    let setup = todo_in(repos, &dir)
+    let setup = repos
+        .todo_command(&dir)
         .args(["git", "setup"])
         .env("PATH", path_with_the_program(repos))
         .output()
@@ -137,7 +115,8 @@ fn the_driver_runs_where_the_program_is_not_on_path() {
 
     let git = which::which("git").unwrap();
     let only_git = format!("{}:/usr/bin:/bin", git.parent().unwrap().display());
-    let pulled = git_in(&repos, &a)
+    let pulled = repos
+        .git_command(&a)
         .args(["-c", "pull.rebase=false", "pull", "-q", "origin", "main"])
         .env("PATH", only_git)
         .output()
@@ -582,7 +561,8 @@ fn newcomer_pulls(repos: &Repos, dir: &Path, has_driver: bool) -> bool {
     repos.ok(dir, &["commit", "--no-edit", "-q"]);
     // A rebase stopped at the list goes on once its commit is made.
     if dir.join(".git/rebase-merge").exists() || dir.join(".git/rebase-apply").exists() {
-        let continued = git_in(repos, dir)
+        let continued = repos
+            .git_command(dir)
             .args(["rebase", "--continue"])
             .env("GIT_EDITOR", "true")
             .output()

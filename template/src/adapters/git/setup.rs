@@ -41,127 +41,106 @@ pub fn set_up(
             )),
         })?;
     }
+    let (dir, top, in_repo) = (dir.as_path(), top.as_path(), in_repo.as_str());
+    let (attributes, exclude) = (attributes.as_path(), exclude.as_path());
+    // Each step is recorded in `done` as it is taken, to be taken back if a
+    // later one fails.
     let mut done = Steps::default();
-    let said = steps(
-        name,
-        driver,
-        &dir,
-        file,
-        &in_repo,
-        &top,
-        &attributes,
-        &exclude,
-        private,
-        &mut done,
-    );
+    let said = (|| {
+        let mut said = Vec::new();
+        // The driver is each clone's own: git never versions its config. Set
+        // first, as what fails most (a locked or read-only config).
+        let key = format!("merge.{name}.driver");
+        let title = format!("merge.{name}.name");
+        let current = git(dir, ["config", "--get", &key])
+            .ok()
+            .map(|out| text(&out));
+        if current.as_deref() == Some(driver) {
+            said.push(format!("git config {key} is already `{driver}`"));
+        } else {
+            let current_title = git(dir, ["config", "--get", &title])
+                .ok()
+                .map(|out| text(&out));
+            done.0.push(Step::Config {
+                dir: dir.to_path_buf(),
+                key: key.clone(),
+                was: current,
+            });
+            git(dir, ["config", &key, driver])?;
+            done.0.push(Step::Config {
+                dir: dir.to_path_buf(),
+                key: title.clone(),
+                was: current_title,
+            });
+            git(dir, ["config", &title, &format!("{name} list merge")])?;
+            said.push(format!("Set git config {key} to `{driver}`"));
+        }
+
+        // The attribute is versioned, so that every clone merges alike.
+        let line = format!("{} merge={name}", attribute_pattern(in_repo));
+        let added = append_missing(attributes, std::slice::from_ref(&line), &mut done)
+            .map_err(|e| io_failed(top, attributes, e))?;
+        said.push(match added.is_empty() {
+            false => format!(
+                "Added `{line}` to .gitattributes: commit it, so every clone merges {in_repo} alike"
+            ),
+            true => format!(".gitattributes already has `{line}`"),
+        });
+
+        // What sits beside the list for this clone alone stays out of `git status`.
+        let folder = in_repo.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let patterns: Vec<String> = private.iter().map(|f| ignore_pattern(folder, f)).collect();
+        let added = append_missing(exclude, &patterns, &mut done)
+            .map_err(|e| io_failed(top, exclude, e))?;
+        said.push(match added.is_empty() {
+            true => format!(
+                "{} already keeps {} out of git status",
+                shown(top, exclude),
+                private.join(" and ")
+            ),
+            false => format!(
+                "Added {} to {}, to keep them out of git status",
+                added.join(" and "),
+                shown(top, exclude)
+            ),
+        });
+
+        // git itself says whether the list now merges with the driver.
+        let checked = text(&git(
+            dir,
+            [
+                OsStr::new("check-attr"),
+                "merge".as_ref(),
+                "--".as_ref(),
+                file,
+            ],
+        )?);
+        let value = checked.rsplit(": ").next().unwrap_or_default();
+        if value != name {
+            return Err(RepositoryError {
+                kind: RepositoryErrorKind::Failed,
+                message: format!("git check-attr says `merge: {value}` for {in_repo}, where it should say `merge: {name}`; setup changed nothing"),
+                tip: Some("another line in .gitattributes, or in .git/info/attributes, sets merge for it: remove that line and run setup again".into()),
+            });
+        }
+        said.push(format!(
+            "Checked: git merges {in_repo} with `{name} git merge`"
+        ));
+
+        // A plain `git pull` of clones that both changed stops until told how to join them.
+        if git(dir, ["config", "--get", "pull.rebase"]).is_err() {
+            said.push(
+                "Tip: a plain `git pull` stops when both clones changed; choose how it joins them \
+                 once: `git config pull.rebase false` (merge) or `true` (rebase): the list merges alike"
+                    .into(),
+            );
+        }
+        Ok(said)
+    })();
     if said.is_err() {
         done.take_back();
     }
     said
-}
-
-/// The steps of `set_up`, each recorded in `done` as it is taken.
-#[allow(clippy::too_many_arguments)]
-fn steps(
-    name: &str,
-    driver: &str,
-    dir: &Path,
-    file: &OsStr,
-    in_repo: &str,
-    top: &Path,
-    attributes: &Path,
-    exclude: &Path,
-    private: &[String],
-    done: &mut Steps,
-) -> Result<Vec<String>, RepositoryError> {
-    let mut said = Vec::new();
-    // The driver is each clone's own: git never versions its config. Set
-    // first, as what fails most (a locked or read-only config).
-    let key = format!("merge.{name}.driver");
-    let title = format!("merge.{name}.name");
-    let current = git(dir, ["config", "--get", &key])
-        .ok()
-        .map(|out| text(&out));
-    if current.as_deref() == Some(driver) {
-        said.push(format!("git config {key} is already `{driver}`"));
-    } else {
-        let current_title = git(dir, ["config", "--get", &title])
-            .ok()
-            .map(|out| text(&out));
-        done.0.push(Step::Config {
-            dir: dir.to_path_buf(),
-            key: key.clone(),
-            was: current,
-        });
-        git(dir, ["config", &key, driver])?;
-        done.0.push(Step::Config {
-            dir: dir.to_path_buf(),
-            key: title.clone(),
-            was: current_title,
-        });
-        git(dir, ["config", &title, &format!("{name} list merge")])?;
-        said.push(format!("Set git config {key} to `{driver}`"));
-    }
-
-    // The attribute is versioned, so that every clone merges alike.
-    let line = format!("{} merge={name}", attribute_pattern(in_repo));
-    let added = append_missing(attributes, std::slice::from_ref(&line), done)
-        .map_err(|e| io_failed(top, attributes, e))?;
-    said.push(match added.is_empty() {
-        false => format!(
-            "Added `{line}` to .gitattributes: commit it, so every clone merges {in_repo} alike"
-        ),
-        true => format!(".gitattributes already has `{line}`"),
-    });
-
-    // What sits beside the list for this clone alone stays out of `git status`.
-    let folder = in_repo.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let patterns: Vec<String> = private.iter().map(|f| ignore_pattern(folder, f)).collect();
-    let added = append_missing(exclude, &patterns, done).map_err(|e| io_failed(top, exclude, e))?;
-    said.push(match added.is_empty() {
-        true => format!(
-            "{} already keeps {} out of git status",
-            shown(top, exclude),
-            private.join(" and ")
-        ),
-        false => format!(
-            "Added {} to {}, to keep them out of git status",
-            added.join(" and "),
-            shown(top, exclude)
-        ),
-    });
-
-    // git itself says whether the list now merges with the driver.
-    let checked = text(&git(
-        dir,
-        [
-            OsStr::new("check-attr"),
-            "merge".as_ref(),
-            "--".as_ref(),
-            file,
-        ],
-    )?);
-    let value = checked.rsplit(": ").next().unwrap_or_default();
-    if value != name {
-        return Err(RepositoryError {
-            kind: RepositoryErrorKind::Failed,
-            message: format!("git check-attr says `merge: {value}` for {in_repo}, where it should say `merge: {name}`; setup changed nothing"),
-            tip: Some("another line in .gitattributes, or in .git/info/attributes, sets merge for it: remove that line and run setup again".into()),
-        });
-    }
-    said.push(format!(
-        "Checked: git merges {in_repo} with `{name} git merge`"
-    ));
-
-    // A plain `git pull` of clones that both changed stops until told how to join them.
-    if git(dir, ["config", "--get", "pull.rebase"]).is_err() {
-        said.push(
-            "Tip: a plain `git pull` stops when both clones changed; choose how it joins them \
-             once: `git config pull.rebase false` (merge) or `true` (rebase): the list merges alike"
-                .into(),
-        );
-    }
-    Ok(said)
 }
 
 /// What setup changed, to take back if a later step fails.

@@ -195,14 +195,22 @@ impl<'a> ListName<'a> {
         )
     }
 
-    /// Doing `doing` to the history of the list at `target` failed; a
-    /// writer says nothing was changed.
-    pub fn history_io(&self, target: &Path, doing: &str, e: &io::Error) -> StoreError {
-        let tip = (doing == "save").then(|| NOTHING_CHANGED.into());
+    /// The history of the list at `target` cannot be read.
+    pub fn history_unread(&self, target: &Path, e: &io::Error) -> StoreError {
         error(
             StoreErrorKind::Io,
-            format!("cannot {doing} {}: {e}", history::path_of(target).display()),
-            tip,
+            format!("cannot read {}: {e}", history::path_of(target).display()),
+            None,
+        )
+    }
+
+    /// The history of the list at `target` cannot be written: a writer
+    /// says nothing was changed.
+    pub fn history_unsaved(&self, target: &Path, e: &io::Error) -> StoreError {
+        error(
+            StoreErrorKind::Io,
+            format!("cannot save {}: {e}", history::path_of(target).display()),
+            Some(NOTHING_CHANGED.into()),
         )
     }
 

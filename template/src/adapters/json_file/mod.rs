@@ -247,7 +247,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         // A broken history recorded nothing.
         let journal = journal.ok().flatten();
         let lines = history::lines(journal.as_ref(), &recorded)
-            .map_err(|e| self.named().history_io(target, "save", &e))?;
+            .map_err(|e| self.named().history_unsaved(target, &e))?;
         let (staged, appended) = std::thread::scope(|scope| {
             let appending = (!recorded.is_empty()).then(|| {
                 scope.spawn(|| history::append::<R>(target, journal.as_ref(), owner, lines))
@@ -264,7 +264,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         let appended = match appended {
             Ok(appended) => appended,
             Err(_) if !read_whole => return Ok(None),
-            Err(e) => return Err(self.named().history_io(target, "save", &e).into()),
+            Err(e) => return Err(self.named().history_unsaved(target, &e).into()),
         };
         let take_back = || {
             if let Some(appended) = appended {
@@ -288,7 +288,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
             Ok(later) => later,
             Err(e) => {
                 take_back();
-                return Err(self.named().history_io(target, "save", &e).into());
+                return Err(self.named().history_unsaved(target, &e).into());
             }
         };
         if let Err(e) = staged.and_then(saving::Staged::commit) {
@@ -344,7 +344,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         &self,
         target: &Path,
     ) -> Result<Result<Option<history::HistoryFile>, BrokenHistory>, StoreError> {
-        history::open::<R>(target).map_err(|e| self.named().history_io(target, "read", &e))
+        history::open::<R>(target).map_err(|e| self.named().history_unread(target, &e))
     }
 }
 
