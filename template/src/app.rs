@@ -6,8 +6,8 @@ pub mod sharing;
 use jiff::Timestamp;
 
 use crate::domain::{
-    BrokenHistory, CannotUndo, Change, Completions, Entry, ListFull, Needle, Ref, Renumbered,
-    Title, Todo, Undone, Unknown, Unreadable, undo,
+    BrokenHistory, CannotUndo, Change, Entry, ListFull, Needle, Ref, Removals, Renumbered, Title,
+    Todo, Undone, Unknown, Unreadable, undo,
 };
 use crate::ports::{Clock, Store, StoreError, UlidSource};
 
@@ -138,7 +138,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
             let removed = list.remove(refs)?;
             // Read before saving: a todo that cannot be shown is not removed.
             let todos = S::Entry::read_all(&removed)?;
-            history.record(Change::Done {
+            history.record(Change::Removed {
                 at,
                 entries: removed,
             });
@@ -160,7 +160,7 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
                     history.record(Change::Undid { change: number });
                     Some(match undone {
                         Undone::Added { entry } => Reverted::Added(entry.read()?),
-                        Undone::Done {
+                        Undone::Removed {
                             entries,
                             renumbered,
                         } => Reverted::Done {
@@ -179,8 +179,8 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
     }
 
     /// The `count` todos completed last that are not on the list, newest first.
-    pub fn history(&self, count: usize) -> Result<Completions<Todo>, StoreError> {
-        self.store.completed(count)
+    pub fn history(&self, count: usize) -> Result<Removals<Todo>, StoreError> {
+        self.store.removed(count)
     }
 
     /// Why the history cannot be used, for the commands that go on without it.

@@ -10,6 +10,7 @@ use {{crate_name}}::adapters::json_file::JsonFileStore;
 use {{crate_name}}::adapters::time::{DerivedUlids, PinnedClock, RandomUlids, SystemClock};
 use {{crate_name}}::app::App;
 use {{crate_name}}::app::sharing::Sharing;
+use {{crate_name}}::domain::Record;
 use {{crate_name}}::ports::{Clock, UlidSource};
 
 /// Pins the clock, and with it the ULIDs, for reproducible runs (docs, tests).
@@ -25,9 +26,9 @@ fn main() -> ExitCode {
         std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
     );
     // `{{project-name | shouty_snake_case}}_COMPLETE=bash {{project-name}} -- ...`, as a completion script runs
-    // it: the words that complete the command line, and nothing else. A
-    // variable of the program's own, so that a `COMPLETE` set for another
-    // program changes nothing here.
+    // it: the words a shell offers for the command line, and nothing else.
+    // A variable of the program's own, so that one set for another
+    // program's completions changes nothing here.
     clap_complete::CompleteEnv::with_factory(|| cli::completing(numbers))
         .var(cli::COMPLETE_VAR)
         .complete();
@@ -54,17 +55,16 @@ fn main() -> ExitCode {
     })
 }
 
-/// The todos whose numbers begin with `digits`, newest first, with their
-/// titles: what completing a number offers. Read only; nothing is written,
-/// and a list that cannot be read offers nothing.
+/// The records whose numbers begin with `digits`, newest first, each with
+/// its hint: what completing a number offers. Read only; nothing is
+/// written, and a list that cannot be read offers nothing.
 fn numbers(digits: &str) -> Vec<(u64, String)> {
     let store = JsonFileStore::new(cli::file_being_completed(), std::time::Duration::ZERO);
     let app = App::new(store, SystemClock, RandomUlids);
     app.numbered(digits, 100)
-        .map(|todos| {
-            todos
-                .into_iter()
-                .map(|todo| (todo.id.0, todo.title.to_string()))
+        .map(|records| {
+            (records.iter())
+                .map(|record| (record.id().0, cli::render::hint(record)))
                 .collect()
         })
         .unwrap_or_default()

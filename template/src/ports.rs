@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ulid::Ulid;
 
 use crate::domain::{
-    Completions, Entry, History, Id, List, Mergeable, Merged, Record, Side, Unreadable, Version,
+    Entry, History, Id, List, Mergeable, Merged, Record, Removals, Side, Unreadable, Version,
 };
 
 /// Why a store could not do its work. The message names the place and the cause.
@@ -16,7 +16,22 @@ pub struct StoreError {
     pub kind: StoreErrorKind,
     pub message: String,
     /// What the person can do about it, when there is something.
-    pub tip: Option<String>,
+    pub tip: Option<Tip>,
+}
+
+/// What a person can do about a store's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tip {
+    /// Advice the store words itself: how to set its own files right.
+    Said(String),
+    /// Name another list: the one named is not a file.
+    NameAFile,
+    /// Finish the merge git stopped on the list, shown as `list`.
+    FinishMerge { list: String },
+    /// Wait longer for another writer.
+    WaitLonger,
+    /// Mend or move aside a history the store cannot read.
+    MendHistory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +76,12 @@ pub trait Store<R: Record> {
         f: impl FnMut(&mut List<Self::Entry>, &mut History<'_, Self::Entry>) -> Result<T, E>,
     ) -> Result<T, E>;
 
-    /// The `count` records completed last that the list does not hold,
+    /// The `count` records removed last that the list does not hold,
     /// newest first, each once. MUST NOT wait for writers.
     ///
     /// # Errors
     /// As `read`, for the list and for its history.
-    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError>;
+    fn removed(&self, count: usize) -> Result<Removals<R>, StoreError>;
 
     /// Why the history cannot be used, if it cannot: what a command that
     /// does not need it tells the person before it goes on.
@@ -146,7 +161,7 @@ pub trait Repository {
     ///
     /// # Errors
     /// As `unmerged`, and `Failed` when a step cannot be taken; all that
-    /// was done before it is then taken back.
+    /// was set up before it is then taken back.
     fn set_up(&self, list: &Path, private: &[String]) -> Result<Vec<String>, RepositoryError>;
 
     /// Whether git holds the file at `list` unmerged: a merge, rebase or

@@ -178,7 +178,7 @@ fn complete(store: &impl Store<Item>, ids: &[Id]) {
         .update(|list, history| {
             let refs: Vec<Ref> = ids.iter().copied().map(Ref::Id).collect();
             let entries = list.remove(&refs).map_err(|_| Refused::Rule)?;
-            history.record(Change::Done { at, entries });
+            history.record(Change::Removed { at, entries });
             Ok::<_, Refused>(())
         })
         .unwrap();
@@ -199,7 +199,7 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
             });
             Ok::<_, Refused>(undone.map(|undone| match undone {
                 Undone::Added { entry } => vec![entry.id()],
-                Undone::Done { entries, .. } => entries.iter().map(Entry::id).collect(),
+                Undone::Removed { entries, .. } => entries.iter().map(Entry::id).collect(),
             }))
         })
         .unwrap()
@@ -207,10 +207,10 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
 
 /// The texts of what the history shows, newest first.
 fn completed(store: &impl Store<Item>) -> Vec<String> {
-    let shown = store.completed(usize::MAX).unwrap();
+    let shown = store.removed(usize::MAX).unwrap();
     assert!(shown.skipped.is_empty(), "{:?}", shown.skipped);
     shown
-        .completed
+        .removed
         .iter()
         .map(|c| vocabulary::text(&c.record).to_owned())
         .collect()
@@ -279,7 +279,7 @@ where
         store.update(|list, history| history.latest_in_effect(list).map_err(|_| Refused::Rule));
     assert!(matches!(undoing, Err(Refused::Rule)));
     assert_eq!(snapshot(store), before, "nothing changed");
-    assert!(store.completed(5).is_err());
+    assert!(store.removed(5).is_err());
     assert!(store.history_problem().is_some());
     // Additions go on, unrecorded.
     add_recorded(store, "three");

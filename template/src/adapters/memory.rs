@@ -4,9 +4,9 @@
 use std::cell::RefCell;
 
 use crate::domain::{
-    BrokenHistory, Change, Completions, History, Journal, List, Logged, Record, completed,
+    BrokenHistory, Change, History, Journal, List, Logged, Record, Removals, removed,
 };
-use crate::ports::{Store, StoreError, StoreErrorKind};
+use crate::ports::{Store, StoreError, StoreErrorKind, Tip};
 
 #[derive(Debug)]
 pub struct MemoryStore<R> {
@@ -68,16 +68,16 @@ impl<R: Record> Store<R> for MemoryStore<R> {
         Ok(out)
     }
 
-    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
+    fn removed(&self, count: usize) -> Result<Removals<R>, StoreError> {
         if let Some(BrokenHistory(message)) = self.broken.borrow().clone() {
             return Err(StoreError {
                 kind: StoreErrorKind::Unusable,
                 message,
-                tip: None,
+                tip: Some(Tip::MendHistory),
             });
         }
         let changes = self.history.borrow();
-        Ok(completed(journal(&changes), &self.list.borrow(), count))
+        Ok(removed(journal(&changes), &self.list.borrow(), count))
     }
 
     fn history_problem(&self) -> Option<String> {

@@ -6,7 +6,7 @@ use ulid::Ulid;
 use crate::domain::Id;
 use crate::ports::{Clock, UlidSource};
 
-/// The system clock, to the second: todo times are for people, and the
+/// The system clock, to the second: a record's times are for people, and the
 /// list's order already says which came first.
 pub struct SystemClock;
 
@@ -34,8 +34,8 @@ impl Clock for PinnedClock {
     }
 }
 
-/// ULIDs derived from a pinned instant and the todo's id: the same run
-/// always yields the same ULIDs, and no two todos of a list share one.
+/// ULIDs derived from a pinned instant and the record's id: the same run
+/// always yields the same ULIDs, and no two records of a list share one.
 pub struct DerivedUlids(pub Timestamp);
 
 impl UlidSource for DerivedUlids {

@@ -1,11 +1,11 @@
 //! What a list remembers of its past: a journal of the changes its commands
 //! made, numbered, the latest last. It is only ever added to, so nothing
-//! completed can be lost from it; what it means is read against the list:
+//! removed can be lost from it; what it means is read against the list:
 //!
-//! - a record completed is shown as completed while the list does not hold
-//!   it and its change was not undone, once, at its latest completion;
+//! - a record removed is shown as removed while the list does not hold it
+//!   and its change was not undone, once, at its latest removal;
 //! - `undo` takes back the latest change not undone whose effect the list
-//!   shows (the record added is on it; some record completed is not), and
+//!   shows (the record added is on it; some record removed is not), and
 //!   records that it did.
 //!
 //! So a change the list does not show (a crash between the two writes, a
@@ -26,8 +26,8 @@ use super::record::{Entry, Id, Record, Ref, Unreadable};
 pub enum Change<E> {
     /// A record was added, with this number and ULID.
     Added { id: Id, ulid: Ulid },
-    /// Records were completed at `at`, and removed: each kept whole.
-    Done { at: Timestamp, entries: Vec<E> },
+    /// Records were taken off the list at `at`, for good: each kept whole.
+    Removed { at: Timestamp, entries: Vec<E> },
     /// The change numbered `change` was undone.
     Undid { change: u64 },
 }
@@ -45,18 +45,18 @@ pub struct Logged<E> {
 /// cannot be read is an error, and the reading goes on past it.
 pub type Journal<'a, E> = Box<dyn Iterator<Item = Result<Logged<E>, BrokenHistory>> + 'a>;
 
-/// A record completed, and when.
+/// A record removed, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completed<R> {
+pub struct Removal<R> {
     pub record: R,
     pub at: Timestamp,
 }
 
-/// What the history shows: the records completed, newest first, and the
+/// What the history shows: the records removed, newest first, and the
 /// parts of it that could not be read and were passed over.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completions<R> {
-    pub completed: Vec<Completed<R>>,
+pub struct Removals<R> {
+    pub removed: Vec<Removal<R>>,
     pub skipped: Vec<BrokenHistory>,
 }
 
@@ -96,22 +96,18 @@ impl<'l, E: Entry> Holds<'l, E> {
     }
 }
 
-/// The `count` records completed last that `list` does not hold, newest
+/// The `count` records removed last that `list` does not hold, newest
 /// first, each once; parts of `journal` that cannot be read are passed over.
-pub fn completed<E: Entry>(
-    journal: Journal<'_, E>,
-    list: &List<E>,
-    count: usize,
-) -> Completions<E> {
+pub fn removed<E: Entry>(journal: Journal<'_, E>, list: &List<E>, count: usize) -> Removals<E> {
     let mut holds = Holds::new(list);
     let mut undone = HashSet::new();
     let mut shown = HashSet::new();
-    let mut found = Completions {
-        completed: Vec::new(),
+    let mut found = Removals {
+        removed: Vec::new(),
         skipped: Vec::new(),
     };
     for part in journal {
-        if found.completed.len() >= count {
+        if found.removed.len() >= count {
             break;
         }
         let logged = match part {
@@ -125,28 +121,28 @@ pub fn completed<E: Entry>(
             Change::Undid { change } => {
                 undone.insert(change);
             }
-            Change::Done { at, entries } if !undone.contains(&logged.number) => {
+            Change::Removed { at, entries } if !undone.contains(&logged.number) => {
                 for entry in entries.into_iter().rev() {
                     let ulid = entry.ulid();
                     if !holds.holds(ulid) && shown.insert(ulid) {
-                        found.completed.push(Completed { record: entry, at });
+                        found.removed.push(Removal { record: entry, at });
                     }
                 }
             }
             _ => {}
         }
     }
-    found.completed.truncate(count);
+    found.removed.truncate(count);
     found
 }
 
 impl<E: Entry> Change<E> {
     /// Whether `list` shows this change: the record added is on it, or a
-    /// record completed is not.
+    /// record removed is not.
     pub fn in_effect(&self, list: &List<E>) -> bool {
         match self {
             Self::Added { ulid, .. } => list.holds_any(&[*ulid]),
-            Self::Done { entries, .. } => {
+            Self::Removed { entries, .. } => {
                 let mut holds = Holds::new(list);
                 entries.iter().any(|e| !holds.holds(e.ulid()))
             }
@@ -169,15 +165,15 @@ pub fn latest_in_effect<E: Entry>(
     let mut undone = HashSet::new();
     while let Some(mut logged) = parts.next() {
         // The earlier parts of a change that touched many records, newest
-        // first: put together in the order they were completed.
+        // first: put together in the order they were removed.
         let mut earlier = Vec::new();
         while let Some(part) = parts.next_if(|p| p.number == logged.number) {
             earlier.push(part.change);
         }
-        if let Change::Done { entries, .. } = &mut logged.change {
+        if let Change::Removed { entries, .. } = &mut logged.change {
             let mut whole = Vec::new();
             for part in earlier.into_iter().rev() {
-                if let Change::Done { entries: more, .. } = part {
+                if let Change::Removed { entries: more, .. } = part {
                     whole.extend(more);
                 }
             }
@@ -215,7 +211,7 @@ impl<'a, E: Entry> History<'a, E> {
         }
     }
 
-    /// Whether the history can be written, which `done` and `undo` need.
+    /// Whether the history can be written, which removing and undoing need.
     pub fn usable(&self) -> Result<(), BrokenHistory> {
         self.journal.as_ref().map(drop).map_err(Clone::clone)
     }
@@ -252,10 +248,10 @@ pub enum Undone<E> {
     /// The record added was taken off the list, found by its ULID: its
     /// number is the one it had on the list, whatever the change recorded.
     Added { entry: E },
-    /// The records completed that the list did not hold are back on it,
+    /// The records removed that the list did not hold are back on it,
     /// as they were, but for those whose numbers were given to other
     /// records since (by a pull, say): those got new ones, as a merge gives.
-    Done {
+    Removed {
         entries: Vec<E>,
         renumbered: Vec<Renumbered>,
     },
@@ -273,7 +269,7 @@ pub enum CannotUndo {
 }
 
 /// Undoes `change`, which `list` shows, on `list`: an addition is taken
-/// off; completed records not on the list are put back with their numbers,
+/// off; removed records not on the list are put back with their numbers,
 /// in creation order. The list's next number stays: numbers are never
 /// given out twice. None for a change the list does not show.
 pub fn undo<E: Entry>(
@@ -288,7 +284,7 @@ pub fn undo<E: Entry>(
                 .and_then(|mut e| e.pop());
             Ok(entry.map(|entry| Undone::Added { entry }))
         }
-        Change::Done { entries, .. } => {
+        Change::Removed { entries, .. } => {
             let mut holds = Holds::new(list);
             let mut missing: Vec<E> = entries
                 .into_iter()
@@ -299,7 +295,7 @@ pub fn undo<E: Entry>(
             }
             let renumbered = give_free_numbers(list, &mut missing)?;
             list.restore(missing.clone());
-            Ok(Some(Undone::Done {
+            Ok(Some(Undone::Removed {
                 entries: missing,
                 renumbered,
             }))
@@ -323,7 +319,7 @@ fn give_free_numbers<E: Entry>(
     let taking = entries.iter_mut().filter(|e| taken.contains(&e.id()));
     for (next, entry) in (list.next_id().0..).zip(taking) {
         if next > MAX_ID {
-            return Err(ListFull(E::Record::NOUN).into());
+            return Err(ListFull(E::Record::WORDS.one).into());
         }
         let from = entry.id();
         *entry = entry.renumbered(Id(next))?;
@@ -369,13 +365,13 @@ mod tests {
     }
 
     fn shown(changes: &[Change<Item>], list: &List<Item>) -> Vec<u64> {
-        let found = completed(journal(changes), list, usize::MAX);
-        found.completed.iter().map(|c| c.record.id.0).collect()
+        let found = removed(journal(changes), list, usize::MAX);
+        found.removed.iter().map(|c| c.record.id.0).collect()
     }
 
-    fn done(list: &mut List<Item>, ids: &[u64]) -> Change<Item> {
+    fn remove(list: &mut List<Item>, ids: &[u64]) -> Change<Item> {
         let refs: Vec<Ref> = ids.iter().map(|&id| Ref::Id(Id(id))).collect();
-        Change::Done {
+        Change::Removed {
             at: Timestamp::UNIX_EPOCH,
             entries: list.remove(&refs).unwrap(),
         }
@@ -385,37 +381,37 @@ mod tests {
     fn undoing_a_done_puts_the_records_back_where_they_were() {
         let mut list = list(&[1, 2, 3, 4]);
         let next = list.next_id();
-        let done = done(&mut list, &[3, 1]);
-        assert!(done.in_effect(&list));
-        let Change::Done { entries, .. } = done.clone() else {
+        let removal = remove(&mut list, &[3, 1]);
+        assert!(removal.in_effect(&list));
+        let Change::Removed { entries, .. } = removal.clone() else {
             unreachable!()
         };
         assert_eq!(
-            undo(&mut list, done.clone()),
-            Ok(Some(Undone::Done {
+            undo(&mut list, removal.clone()),
+            Ok(Some(Undone::Removed {
                 entries,
                 renumbered: vec![]
             }))
         );
         assert_eq!(ids(&list), [1, 2, 3, 4]);
         assert_eq!(list.next_id(), next, "numbers are never given out twice");
-        assert!(!done.in_effect(&list));
-        assert_eq!(undo(&mut list, done), Ok(None), "nothing put back twice");
+        assert!(!removal.in_effect(&list));
+        assert_eq!(undo(&mut list, removal), Ok(None), "nothing put back twice");
     }
 
     #[test]
     fn undoing_a_done_half_undone_by_hand_puts_back_only_what_is_missing() {
         let mut list = list(&[1, 2, 3]);
-        let done = done(&mut list, &[1, 2]);
-        let Change::Done { entries, .. } = done.clone() else {
+        let removal = remove(&mut list, &[1, 2]);
+        let Change::Removed { entries, .. } = removal.clone() else {
             unreachable!()
         };
         // #1 put back by hand.
         list.restore(vec![entries[0].clone()]);
-        assert!(done.in_effect(&list));
+        assert!(removal.in_effect(&list));
         assert_eq!(
-            undo(&mut list, done),
-            Ok(Some(Undone::Done {
+            undo(&mut list, removal),
+            Ok(Some(Undone::Removed {
                 entries: vec![entries[1].clone()],
                 renumbered: vec![]
             }))
@@ -447,17 +443,17 @@ mod tests {
     #[test]
     fn a_record_whose_number_was_given_again_comes_back_with_the_next_one() {
         let mut list = list(&[1, 2, 3]);
-        let done = done(&mut list, &[2, 3]);
+        let removal = remove(&mut list, &[2, 3]);
         // A pull gave #2 to another record, and #4 to a third.
         let mut other = item(Id(2));
         other.ulid = Ulid::from_parts(9, 9);
         let mut third = item(Id(4));
         third.ulid = Ulid::from_parts(9, 10);
         list.restore(vec![other, third]);
-        let Some(Undone::Done {
+        let Some(Undone::Removed {
             entries,
             renumbered,
-        }) = undo(&mut list, done).unwrap()
+        }) = undo(&mut list, removal).unwrap()
         else {
             panic!("put back")
         };
@@ -479,7 +475,7 @@ mod tests {
     #[test]
     fn a_record_without_a_free_number_is_not_put_back() {
         let mut list = list(&[1, 2]);
-        let done = done(&mut list, &[2]);
+        let removal = remove(&mut list, &[2]);
         let mut other = item(Id(2));
         other.ulid = Ulid::from_parts(9, 9);
         let mut last = item(Id(MAX_ID));
@@ -487,7 +483,7 @@ mod tests {
         list.restore(vec![other, last]);
         let before = list.clone();
         assert_eq!(
-            undo(&mut list, done),
+            undo(&mut list, removal),
             Err(CannotUndo::Full(ListFull("item")))
         );
         assert_eq!(list, before, "nothing changed");
@@ -496,23 +492,23 @@ mod tests {
     #[test]
     fn the_history_shows_what_the_list_does_not_hold_once_and_not_what_was_undone() {
         let mut list = list(&[1, 2, 3]);
-        let first = done(&mut list, &[1, 2]);
+        let first = remove(&mut list, &[1, 2]);
         let mut changes = vec![first.clone()];
         assert_eq!(shown(&changes, &list), [2, 1]);
-        // A checkout of the list from before the done: nothing is shown,
+        // A checkout of the list from before the removal: nothing is shown,
         // and nothing is lost.
         let mut before = list.clone();
         undo(&mut before, first.clone()).unwrap();
         assert!(shown(&changes, &before).is_empty());
         assert!(!first.in_effect(&before));
-        // Completed again after being put back: shown once, as last completed.
+        // Removed again after being put back: shown once, as last removed.
         changes.push(Change::Undid { change: 1 });
         undo(&mut list, first).unwrap();
         assert!(shown(&changes, &list).is_empty(), "undone");
-        changes.push(done(&mut list, &[2]));
+        changes.push(remove(&mut list, &[2]));
         assert_eq!(shown(&changes, &list), [2]);
-        let found = completed(journal(&changes), &list, 1);
-        assert_eq!(found.completed.len(), 1);
+        let found = removed(journal(&changes), &list, 1);
+        assert_eq!(found.removed.len(), 1);
     }
 
     #[test]
@@ -526,7 +522,7 @@ mod tests {
                 ulid: added.ulid,
             });
         }
-        changes.push(done(&mut list, &[1, 3]));
+        changes.push(remove(&mut list, &[1, 3]));
         let mut undone = Vec::new();
         let mut skipped = Vec::new();
         while let Some(latest) = latest_in_effect(journal(&changes), &list, &mut skipped) {
@@ -536,8 +532,8 @@ mod tests {
                 change: latest.number,
             });
         }
-        // The done, then each add, newest first: undoing the add of #3 does
-        // not bring back the done that had completed it.
+        // The removal, then each add, newest first: undoing the add of #3
+        // does not bring back the removal that had taken it off.
         assert_eq!(undone, [4, 3, 2, 1]);
         assert!(list.entries().is_empty());
         assert!(skipped.is_empty());
@@ -547,16 +543,16 @@ mod tests {
     #[test]
     fn parts_that_cannot_be_read_are_passed_over_and_reported() {
         let mut list = list(&[1, 2]);
-        let done = done(&mut list, &[1]);
+        let removal = remove(&mut list, &[1]);
         let parts: Vec<Result<Logged<Item>, BrokenHistory>> = vec![
             Err(BrokenHistory("line 3".into())),
             Ok(Logged {
                 number: 1,
-                change: done,
+                change: removal,
             }),
         ];
-        let found = completed(Box::new(parts.clone().into_iter()), &list, 5);
-        assert_eq!(found.completed.len(), 1);
+        let found = removed(Box::new(parts.clone().into_iter()), &list, 5);
+        assert_eq!(found.removed.len(), 1);
         assert_eq!(found.skipped, [BrokenHistory("line 3".into())]);
         let mut skipped = Vec::new();
         let latest = latest_in_effect(Box::new(parts.into_iter()), &list, &mut skipped);
@@ -567,21 +563,21 @@ mod tests {
     #[test]
     fn a_change_in_parts_is_undone_whole() {
         let mut list = list(&[1, 2, 3]);
-        let Change::Done { at, entries } = done(&mut list, &[1, 2, 3]) else {
+        let Change::Removed { at, entries } = remove(&mut list, &[1, 2, 3]) else {
             unreachable!()
         };
         // One part per record, newest first, as a store reads lines from the end.
         let parts = entries.iter().rev().map(|e| {
             Ok(Logged {
                 number: 7,
-                change: Change::Done {
+                change: Change::Removed {
                     at,
                     entries: vec![e.clone()],
                 },
             })
         });
         let latest = latest_in_effect(Box::new(parts), &list, &mut Vec::new()).unwrap();
-        assert_eq!(latest.change, Change::Done { at, entries });
+        assert_eq!(latest.change, Change::Removed { at, entries });
     }
 
     #[test]

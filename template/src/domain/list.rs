@@ -80,7 +80,7 @@ impl<E: Entry> List<E> {
     /// Rebuilds a stored list, checking what a hand edit could have broken.
     /// A `next_id` at or below an existing id is raised, so ids are never reused.
     pub fn from_parts(next_id: u64, entries: Vec<E>) -> Result<Self, InvalidList> {
-        let noun = E::Record::NOUN;
+        let noun = E::Record::WORDS.one;
         if let Some(bad) = entries
             .iter()
             .map(|e| e.id().0)
@@ -118,7 +118,7 @@ impl<E: Entry> List<E> {
     /// has been handed out.
     pub fn add(&mut self, make: impl FnOnce(Id) -> E::Record) -> Result<E::Record, ListFull> {
         if self.next_id.0 > MAX_ID {
-            return Err(ListFull(E::Record::NOUN));
+            return Err(ListFull(E::Record::WORDS.one));
         }
         let record = make(self.next_id);
         debug_assert_eq!(Record::id(&record), self.next_id, "a record takes its id");
@@ -217,7 +217,7 @@ impl<E: Entry> List<E> {
         }
         if !unknown.is_empty() {
             return Err(Unknown {
-                noun: E::Record::NOUN,
+                noun: E::Record::WORDS.one,
                 refs: unknown,
             });
         }
@@ -294,6 +294,7 @@ impl Positions {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::domain::Words;
 
     /// A record of these tests' own, so that the list's rules are checked
     /// whatever records a CLI keeps.
@@ -301,12 +302,18 @@ pub(super) mod tests {
     pub struct Item {
         pub id: Id,
         pub ulid: Ulid,
-        title: String,
-        description: String,
+        name: String,
+        about: String,
     }
 
     impl Record for Item {
-        const NOUN: &'static str = "item";
+        const WORDS: Words = Words {
+            one: "item",
+            a_one: "an item",
+            many: "items",
+            remove: "drop",
+            removed: "dropped",
+        };
 
         fn id(&self) -> Id {
             self.id
@@ -323,7 +330,7 @@ pub(super) mod tests {
 
     impl Item {
         fn mentions(&self, needle: &Needle) -> bool {
-            needle.found_in(&self.title) || needle.found_in(&self.description)
+            needle.found_in(&self.name) || needle.found_in(&self.about)
         }
     }
 
@@ -332,26 +339,26 @@ pub(super) mod tests {
         item(id, "numbered", Ulid::from_parts(1, u128::from(id.0)))
     }
 
-    fn item(id: Id, title: &str, ulid: Ulid) -> Item {
+    fn item(id: Id, name: &str, ulid: Ulid) -> Item {
         Item {
             id,
             ulid,
-            title: title.to_owned(),
-            description: format!("about {title}"),
+            name: name.to_owned(),
+            about: format!("about {name}"),
         }
     }
 
-    fn list_of(titles: &[&str]) -> List<Item> {
+    fn list_of(names: &[&str]) -> List<Item> {
         let mut list = List::default();
-        for (n, title) in titles.iter().enumerate() {
-            list.add(|id| item(id, title, Ulid::from_parts(1, n as u128)))
+        for (n, name) in names.iter().enumerate() {
+            list.add(|id| item(id, name, Ulid::from_parts(1, n as u128)))
                 .unwrap();
         }
         list
     }
 
-    fn titles(items: &[Item]) -> Vec<&str> {
-        items.iter().map(|t| t.title.as_str()).collect()
+    fn names(items: &[Item]) -> Vec<&str> {
+        items.iter().map(|t| t.name.as_str()).collect()
     }
 
     fn ids(ids: impl IntoIterator<Item = u64>) -> Vec<Ref> {
@@ -373,18 +380,18 @@ pub(super) mod tests {
     #[test]
     fn recent_is_newest_first_and_bounded() {
         let list = list_of(&["a", "b", "c"]);
-        assert_eq!(titles(&list.recent(2).unwrap()), ["c", "b"]);
-        assert_eq!(titles(&list.recent(10).unwrap()), ["c", "b", "a"]);
+        assert_eq!(names(&list.recent(2).unwrap()), ["c", "b"]);
+        assert_eq!(names(&list.recent(10).unwrap()), ["c", "b", "a"]);
     }
 
     #[test]
     fn find_ignores_case_across_unicode() {
         let list = list_of(&["Купить МОЛОКО", "Straße fegen", "Call Bob"]);
-        assert_eq!(titles(&find(&list, "молоко")), ["Купить МОЛОКО"]);
-        assert_eq!(titles(&find(&list, "STRASSE")), ["Straße fegen"]);
-        assert_eq!(titles(&find(&list, "straße")), ["Straße fegen"]);
+        assert_eq!(names(&find(&list, "молоко")), ["Купить МОЛОКО"]);
+        assert_eq!(names(&find(&list, "STRASSE")), ["Straße fegen"]);
+        assert_eq!(names(&find(&list, "straße")), ["Straße fegen"]);
         assert_eq!(
-            titles(&find(&list, "ABOUT")),
+            names(&find(&list, "ABOUT")),
             ["Call Bob", "Straße fegen", "Купить МОЛОКО"]
         );
     }
@@ -392,8 +399,8 @@ pub(super) mod tests {
     #[test]
     fn remove_takes_out_and_never_reuses_ids() {
         let mut list = list_of(&["a", "b", "c"]);
-        let done = list.remove(&ids([3])).unwrap();
-        assert_eq!(titles(&done), ["c"]);
+        let removed = list.remove(&ids([3])).unwrap();
+        assert_eq!(names(&removed), ["c"]);
         assert_eq!(list.next_id(), Id(4));
     }
 
@@ -411,9 +418,9 @@ pub(super) mod tests {
     fn remove_accepts_ulids_and_repeats() {
         let mut list = list_of(&["a", "b"]);
         let ulid = list.entries()[0].ulid;
-        let done = list.remove(&[Ref::Ulid(ulid), Ref::Id(Id(1))]).unwrap();
-        assert_eq!(titles(&done), ["a"]);
-        assert_eq!(titles(&list.recent(5).unwrap()), ["b"]);
+        let removed = list.remove(&[Ref::Ulid(ulid), Ref::Id(Id(1))]).unwrap();
+        assert_eq!(names(&removed), ["a"]);
+        assert_eq!(names(&list.recent(5).unwrap()), ["b"]);
     }
 
     #[test]
@@ -439,10 +446,11 @@ pub(super) mod tests {
             let ulid = list.entries().iter().find(|t| t.id == Id(4)).unwrap().ulid;
             let mut refs = ids((10..=40).rev());
             refs.push(Ref::Ulid(ulid));
-            let mut done: Vec<u64> = list.remove(&refs).unwrap().iter().map(|t| t.id.0).collect();
-            done.sort_unstable();
+            let mut removed: Vec<u64> =
+                list.remove(&refs).unwrap().iter().map(|t| t.id.0).collect();
+            removed.sort_unstable();
             let expected: Vec<u64> = [4].into_iter().chain(10..=40).collect();
-            assert_eq!(done, expected);
+            assert_eq!(removed, expected);
             assert_eq!(list.entries().len(), 50 - 32);
             let err = list.remove(&ids(1..=20)).unwrap_err();
             assert_eq!(

@@ -414,7 +414,7 @@ mod tests {
             .iter()
             .map(|r| (r.id.0, u128::from(r.ulid)))
             .collect();
-        // 1 was completed on b; 30 keeps #3, 31 becomes #4.
+        // 1 was removed on b; 30 keeps #3, 31 becomes #4.
         assert_eq!(numbers, [(2, 20), (3, 30), (4, 31)]);
         assert_eq!(merged.side.next_id, 5);
         assert_eq!(

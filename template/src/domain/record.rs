@@ -1,5 +1,5 @@
 //! What every list holds: records with a short number to type and a ULID
-//! that names them for good. The todo is one such record.
+//! that names them for good, and the words a record is spoken of in.
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,10 +19,34 @@ impl fmt::Display for Id {
     }
 }
 
+/// The words messages speak of a record in. The record supplies them, so
+/// that code written for any record says "an expense" or "archived" where
+/// its record would, and never another record's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// One record: "note".
+    pub one: &'static str,
+    /// One, with its article: "a note", "an entry".
+    pub a_one: &'static str,
+    /// More than one: "notes", "entries".
+    pub many: &'static str,
+    /// Taking records off the list for good, into the history: "archive".
+    pub remove: &'static str,
+    /// What that made of them: "archived".
+    pub removed: &'static str,
+}
+
+impl Words {
+    /// `one` or `many`, as `count` needs.
+    pub fn counted(&self, count: usize) -> &'static str {
+        if count == 1 { self.one } else { self.many }
+    }
+}
+
 /// One thing a list holds, with its number and its permanent identity.
 pub trait Record: Clone {
-    /// What one record is called in messages, like "todo".
-    const NOUN: &'static str;
+    /// What messages call it and its removal.
+    const WORDS: Words;
 
     fn id(&self) -> Id;
     fn ulid(&self) -> Ulid;

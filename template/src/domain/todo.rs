@@ -1,7 +1,7 @@
 use jiff::Timestamp;
 use ulid::Ulid;
 
-use super::record::{Id, Record};
+use super::record::{Id, Record, Words};
 use super::search::Needle;
 use super::title::Title;
 
@@ -16,7 +16,13 @@ pub struct Todo {
 }
 
 impl Record for Todo {
-    const NOUN: &'static str = "todo";
+    const WORDS: Words = Words {
+        one: "todo",
+        a_one: "a todo",
+        many: "todos",
+        remove: "complete",
+        removed: "completed",
+    };
 
     fn id(&self) -> Id {
         self.id

@@ -320,9 +320,9 @@ fn parse_named(raw: &str) -> Result<Named, String> {
 /// A todo's number or ULID, or what is wrong with it.
 pub fn parse_ref(raw: &str) -> Result<Ref, String> {
     raw.parse().map_err(|e: crate::domain::InvalidReference| {
-        let noun = Todo::NOUN;
+        let a_one = Todo::WORDS.a_one;
         format!(
-            "`{}` is not a {noun} id: give its number (like 3) or its 26-character ULID",
+            "`{}` is not {a_one} id: give its number (like 3) or its 26-character ULID",
             e.0
         )
     })

@@ -7,7 +7,9 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
-use super::{Failure, Outcome, View, describe, exit, man, render, saved, table, warn};
+use super::{
+    Failure, MEND_HISTORY, Outcome, View, describe, exit, man, render, saved, table, warn,
+};
 use crate::app::sharing::Sharing;
 use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
 use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
@@ -41,7 +43,7 @@ impl From<DoneError> for Failure {
                 refused(exit::NOT_FOUND, &e, "run `{{project-name}} show` to see the ids")
             }
             DoneError::Unreadable(e) => unreadable(&e),
-            DoneError::History(e) => refused(exit::DATA, &e, BROKEN_HISTORY),
+            DoneError::History(e) => refused(exit::DATA, &e, MEND_HISTORY),
         }
     }
 }
@@ -52,15 +54,12 @@ impl From<UndoError> for Failure {
             UndoError::Store(e) => e.into(),
             UndoError::Unreadable(e) => unreadable(&e),
             UndoError::Full(e) => refused(exit::DATA, &e, FULL),
-            UndoError::History(e) => refused(exit::DATA, &e, BROKEN_HISTORY),
+            UndoError::History(e) => refused(exit::DATA, &e, MEND_HISTORY),
         }
     }
 }
 
 const FULL: &str = "start a new list with --file, or move this one aside";
-
-const BROKEN_HISTORY: &str = "{{project-name}} never writes over a history it cannot read; fix it in an editor, \
-     or move it aside to start a new one (show, find and add work meanwhile)";
 
 /// A change refused for `why`: nothing was changed.
 fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
@@ -192,7 +191,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
         Command::History { count } => {
             let shown = app.history(count)?;
             skipped(&shown.skipped);
-            let completed = shown.completed;
+            let completed = shown.removed;
             if completed.is_empty() && !view.json {
                 writeln!(
                     out,
@@ -295,7 +294,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             writeln!(out, "Wrote the manual pages in {}", dir.display())?;
         }
     }
-    Ok(Outcome::Done)
+    Ok(Outcome::Finished)
 }
 
 /// Shows `page` with `man`, as `man {{project-name}}` would; false if it could not.

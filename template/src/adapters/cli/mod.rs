@@ -3,7 +3,7 @@
 //!
 //! - `args.rs`: the commands and flags, declared for clap.
 //! - `commands.rs`: what each command does and says.
-//! - `render.rs`: how a todo looks, in a table and in JSON.
+//! - `render.rs`: how a record looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
 //! - `man.rs`: the manual pages, for any command line.
 //! - `table.rs` and this file know no record: tables, safe text, output,
@@ -26,7 +26,7 @@ use clap::{ColorChoice, CommandFactory, Parser};
 pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_being_completed};
 
 use crate::domain::{Id, Record};
-use crate::ports::{StoreError, StoreErrorKind};
+use crate::ports::{StoreError, StoreErrorKind, Tip};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
 pub mod exit {
@@ -44,7 +44,7 @@ pub mod exit {
 }
 
 pub enum Outcome {
-    Done,
+    Finished,
     /// A change was saved; says which, in case it cannot be printed.
     Saved(String),
     NothingFound,
@@ -163,7 +163,7 @@ pub fn run(
         Ok(outcome)
     });
     match outcome {
-        Ok(Outcome::Done | Outcome::Saved(_)) => ExitCode::SUCCESS,
+        Ok(Outcome::Finished | Outcome::Saved(_)) => ExitCode::SUCCESS,
         Ok(Outcome::NothingFound) => ExitCode::from(exit::NOT_FOUND),
         Ok(Outcome::Conflicted) => ExitCode::from(exit::CONFLICTS),
         // The reader went away on purpose, as `| head` does.
@@ -205,11 +205,11 @@ impl View {
     }
 }
 
-/// One record a change took out, on a line of its own: `Done #3: Buy milk
-/// (2 liters)`. Written in pieces, not through one format string:
-/// `done -` may print a hundred thousand of these.
-pub fn describe(out: &mut dyn Write, done: &str, id: Id, text: &str, more: &str) -> io::Result<()> {
-    write!(out, "{done} #{id}: ")?;
+/// One record a change took out, on a line of its own: `Archived #3: Rent
+/// (paid)`. Written in pieces, not through one format string: a change
+/// may take out a hundred thousand records.
+pub fn describe(out: &mut dyn Write, did: &str, id: Id, text: &str, more: &str) -> io::Result<()> {
+    write!(out, "{did} #{id}: ")?;
     out.write_all(table::visible(text).as_bytes())?;
     if !more.is_empty() {
         out.write_all(b" (")?;
@@ -220,16 +220,16 @@ pub fn describe(out: &mut dyn Write, done: &str, id: Id, text: &str, more: &str)
 }
 
 /// Which records a change saved, in a few words however many there were:
-/// "todo #3 was added", "todos #1, #2 were completed".
-pub fn saved<R: Record>(records: &[R], done: &str) -> String {
-    let noun = R::NOUN;
+/// "note #3 was added", "notes #1, #2 were archived".
+pub fn saved<R: Record>(records: &[R], did: &str) -> String {
+    let (one, many) = (R::WORDS.one, R::WORDS.many);
     match records {
-        [record] => format!("{noun} #{} was {done}", record.id()),
+        [record] => format!("{one} #{} was {did}", record.id()),
         few if few.len() <= 5 => {
             let numbers: Vec<String> = few.iter().map(|r| format!("#{}", r.id())).collect();
-            format!("{noun}s {} were {done}", numbers.join(", "))
+            format!("{many} {} were {did}", numbers.join(", "))
         }
-        many => format!("{} {noun}s were {done}", many.len()),
+        lots => format!("{} {many} were {did}", lots.len()),
     }
 }
 
@@ -302,10 +302,29 @@ impl From<StoreError> for Failure {
         Failure::Report {
             code,
             message: error.message,
-            tip: error.tip,
+            tip: error.tip.map(worded),
         }
     }
 }
+
+/// A store's tip, in the command line's words.
+fn worded(tip: Tip) -> String {
+    match tip {
+        Tip::Said(said) => said,
+        Tip::NameAFile => "name a file with --file or {{project-name | shouty_snake_case}}_FILE".into(),
+        Tip::FinishMerge { list } => format!(
+            "run `{{project-name}} git resolve` to merge the versions git kept, then `git add {list}`"
+        ),
+        Tip::WaitLonger => "try again in a moment, or wait longer with --lock-timeout".into(),
+        Tip::MendHistory => MEND_HISTORY.into(),
+    }
+}
+
+/// What to do about a history that cannot be read: the commands that need
+/// it refuse, the others go on with a warning.
+pub const MEND_HISTORY: &str = "{{project-name}} never writes over a history it cannot read; fix it in \
+     an editor, or move it aside to start a new one (the commands that do not need it work \
+     meanwhile)";
 
 impl From<io::Error> for Failure {
     fn from(error: io::Error) -> Self {

@@ -8,7 +8,7 @@ use jiff::{Timestamp, Unit};
 use serde::Serialize;
 
 use super::table::{self, BOLD, Column, DIM, Frame};
-use crate::domain::{Completed, Todo};
+use crate::domain::{Removal, Todo};
 
 /// How long ago `then` was, as people say it: "just now", "5 minutes ago".
 pub fn age(then: Timestamp, now: Timestamp) -> String {
@@ -35,6 +35,11 @@ pub fn age(then: Timestamp, now: Timestamp) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
+/// What a shell offers beside a todo's number as it completes one: its title.
+pub fn hint(todo: &Todo) -> String {
+    todo.title.to_string()
+}
+
 /// Number, title, description and age. To fit a terminal, descriptions and
 /// then titles are cut short with an ellipsis.
 pub fn table(
@@ -49,7 +54,7 @@ pub fn table(
 
 /// As `table`, with how long ago each was completed for its age.
 pub fn history_table(
-    completed: &[Completed<Todo>],
+    completed: &[Removal<Todo>],
     now: Timestamp,
     frame: &Frame,
     out: &mut (impl Write + ?Sized),
@@ -148,7 +153,7 @@ pub fn undo_json(
 
 /// Completed todos as `json` prints todos, each with `completed_at`.
 pub fn history_json(
-    completed: &[Completed<Todo>],
+    completed: &[Removal<Todo>],
     out: &mut (impl Write + ?Sized),
 ) -> io::Result<()> {
     let items: Vec<TodoJson> = completed

@@ -16,14 +16,14 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
     name: impl Fn(&R) -> String,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
-    // Paths are shown escaped, as titles are: a name cannot drive the terminal.
+    // Paths are shown escaped, as a record's text is: a name cannot drive the terminal.
     let list = table::visible(&sharing.list::<R>().display().to_string()).into_owned();
     match command {
         GitCommand::Setup => {
             for line in sharing.set_up::<R>()? {
                 writeln!(out, "{}", table::visible(&line))?;
             }
-            Ok(Outcome::Done)
+            Ok(Outcome::Finished)
         }
         GitCommand::Merge {
             base,
@@ -43,7 +43,7 @@ pub fn execute<R: Record, V: Versions<R>, G: Repository>(
         GitCommand::Resolve => match sharing.resolve::<R>()? {
             None => {
                 writeln!(out, "{list} has no unfinished merge: nothing to resolve")?;
-                Ok(Outcome::Done)
+                Ok(Outcome::Finished)
             }
             Some(report) => {
                 let outcome = tell(&list, &report, &name, V::CONFLICTS);
@@ -131,7 +131,7 @@ fn tell<R>(list: &str, report: &Report<R>, name: &impl Fn(&R) -> String, kept_in
         );
     }
     if report.is_clean() {
-        return Outcome::Done;
+        return Outcome::Finished;
     }
     let _ = writeln!(
         err,

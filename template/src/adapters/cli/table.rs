@@ -1,5 +1,5 @@
 //! Aligned tables for people, and text made safe to show. Nothing here
-//! knows a record: `render.rs` says which columns a todo has.
+//! knows a record: `render.rs` says which columns a record has.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -310,7 +310,7 @@ mod tests {
     #[test]
     fn wrap_breaks_between_words_by_display_width() {
         assert_eq!(wrap("short", 10), ["short"]);
-        assert_eq!(wrap("a longer title", 8), ["a longer", "title"]);
+        assert_eq!(wrap("a longer text", 8), ["a longer", "text"]);
         assert_eq!(wrap("牛乳を買う", 6), ["牛乳を", "買う"]);
         assert_eq!(
             wrap("supercalifragilistic", 8),

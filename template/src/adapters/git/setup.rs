@@ -43,42 +43,42 @@ pub fn set_up(
     }
     let (dir, top, in_repo) = (dir.as_path(), top.as_path(), in_repo.as_str());
     let (attributes, exclude) = (attributes.as_path(), exclude.as_path());
-    // Each step is recorded in `done` as it is taken, to be taken back if a
+    // Each step is recorded in `taken` as it is taken, to be taken back if a
     // later one fails.
-    let mut done = Steps::default();
+    let mut taken = Steps::default();
     let said = (|| {
         let mut said = Vec::new();
         // The driver is each clone's own: git never versions its config. Set
         // first, as what fails most (a locked or read-only config).
         let key = format!("merge.{name}.driver");
-        let title = format!("merge.{name}.name");
+        let label = format!("merge.{name}.name");
         let current = git(dir, ["config", "--get", &key])
             .ok()
             .map(|out| text(&out));
         if current.as_deref() == Some(driver) {
             said.push(format!("git config {key} is already `{driver}`"));
         } else {
-            let current_title = git(dir, ["config", "--get", &title])
+            let current_label = git(dir, ["config", "--get", &label])
                 .ok()
                 .map(|out| text(&out));
-            done.0.push(Step::Config {
+            taken.0.push(Step::Config {
                 dir: dir.to_path_buf(),
                 key: key.clone(),
                 was: current,
             });
             git(dir, ["config", &key, driver])?;
-            done.0.push(Step::Config {
+            taken.0.push(Step::Config {
                 dir: dir.to_path_buf(),
-                key: title.clone(),
-                was: current_title,
+                key: label.clone(),
+                was: current_label,
             });
-            git(dir, ["config", &title, &format!("{name} list merge")])?;
+            git(dir, ["config", &label, &format!("{name} list merge")])?;
             said.push(format!("Set git config {key} to `{driver}`"));
         }
 
         // The attribute is versioned, so that every clone merges alike.
         let line = format!("{} merge={name}", attribute_pattern(in_repo));
-        let added = append_missing(attributes, std::slice::from_ref(&line), &mut done)
+        let added = append_missing(attributes, std::slice::from_ref(&line), &mut taken)
             .map_err(|e| io_failed(top, attributes, e))?;
         said.push(match added.is_empty() {
             false => format!(
@@ -90,7 +90,7 @@ pub fn set_up(
         // What sits beside the list for this clone alone stays out of `git status`.
         let folder = in_repo.rsplit_once('/').map_or("", |(folder, _)| folder);
         let patterns: Vec<String> = private.iter().map(|f| ignore_pattern(folder, f)).collect();
-        let added = append_missing(exclude, &patterns, &mut done)
+        let added = append_missing(exclude, &patterns, &mut taken)
             .map_err(|e| io_failed(top, exclude, e))?;
         said.push(match added.is_empty() {
             true => format!(
@@ -138,7 +138,7 @@ pub fn set_up(
         Ok(said)
     })();
     if said.is_err() {
-        done.take_back();
+        taken.take_back();
     }
     said
 }
@@ -216,7 +216,7 @@ pub fn no_follow(path: &Path) -> io::Result<fs::File> {
 
 /// Adds at the end of the file at `path`, made if missing, each of `lines`
 /// that no line reads already, recording the step. Returns those added.
-pub fn append_missing(path: &Path, lines: &[String], done: &mut Steps) -> io::Result<Vec<String>> {
+pub fn append_missing(path: &Path, lines: &[String], taken: &mut Steps) -> io::Result<Vec<String>> {
     let (text, was) = match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() => (fs::read_to_string(path)?, Some(meta.len())),
         Ok(_) => return Err(io::Error::other("not a regular file")),
@@ -235,7 +235,7 @@ pub fn append_missing(path: &Path, lines: &[String], done: &mut Steps) -> io::Re
         fs::create_dir_all(dir)?;
     }
     let mut file = no_follow(path)?;
-    done.0.push(Step::Appended {
+    taken.0.push(Step::Appended {
         path: path.to_path_buf(),
         was,
     });
@@ -329,11 +329,14 @@ mod tests {
 
     #[test]
     fn patterns_match_the_one_path_they_name() {
-        assert_eq!(attribute_pattern("todo.json"), "/todo.json");
+        assert_eq!(attribute_pattern("notes.json"), "/notes.json");
         assert_eq!(attribute_pattern("lists/a*b.json"), r"/lists/a\*b.json");
         assert_eq!(attribute_pattern("my list.json"), "\"/my list.json\"");
         assert_eq!(attribute_pattern("a\"[b].json"), r#""/a\"\\[b].json""#);
-        assert_eq!(ignore_pattern("", ".todo.json.*.tmp"), "/.todo.json.*.tmp");
+        assert_eq!(
+            ignore_pattern("", ".notes.json.*.tmp"),
+            "/.notes.json.*.tmp"
+        );
         assert_eq!(
             ignore_pattern("a?", ".x[1].json.lock"),
             r"/a\?/.x\[1].json.lock"

@@ -99,10 +99,10 @@ pub(super) fn identify<R: JsonRecord>(
     {
         return Ok(found);
     }
-    let nameless = format!("a {}", R::NOUN);
-    let mut fields = Object::parse(raw).map_err(|e| e.explained(raw, &nameless, R::NOUN))?;
-    let id: u64 = fields.take("id", &nameless)?;
-    let what = format!("{} {id}", R::NOUN);
+    let nameless = R::WORDS.a_one;
+    let mut fields = Object::parse(raw).map_err(|e| e.explained(raw, nameless, R::WORDS.one))?;
+    let id: u64 = fields.take("id", nameless)?;
+    let what = format!("{} {id}", R::WORDS.one);
     let ulid: Str = fields.take("ulid", &what)?;
     let ulid = parse_ulid(&ulid.0)
         .ok_or_else(|| (0, format!("{what}: \"ulid\" is not a ULID: {:?}", ulid.0)))?;

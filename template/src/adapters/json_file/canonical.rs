@@ -77,23 +77,23 @@ mod tests {
             r#"{"a": [1.50, "x, y: z"], "b": {}}"#
         );
         assert_eq!(normalize(r#""quote \" and \\" "#), r#""quote \" and \\""#);
-        let canonical = r#"{"title": "Buy milk", "tags": ["a", {"b": null}]}"#;
+        let canonical = r#"{"text": "Buy milk", "tags": ["a", {"b": null}]}"#;
         assert_eq!(normalize(canonical), canonical);
     }
 
     #[test]
     fn a_record_in_any_layout_is_written_on_one_line_number_and_ulid_first() {
-        let raw = "{\n  \"title\": \"x\",\n  \"ulid\": \"01M81V6XYR0000000000000001\",\n  \"id\": 1,\n  \"n\": 1e3\n}";
+        let raw = "{\n  \"text\": \"x\",\n  \"ulid\": \"01M81V6XYR0000000000000001\",\n  \"id\": 1,\n  \"n\": 1e3\n}";
         let mut out = Vec::new();
         rewrite_record(&mut out, Id(1), Ulid::from_parts(1, 1), raw).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            r#"{"id": 1, "ulid": "00000000010000000000000001", "title": "x", "n": 1e3}"#
+            r#"{"id": 1, "ulid": "00000000010000000000000001", "text": "x", "n": 1e3}"#
         );
     }
 
     proptest! {
-        /// Normalizing changes no value, and is the same done twice.
+        /// Normalizing changes no value, and twice is as once.
         #[test]
         fn normalizing_keeps_every_value(value in any_json()) {
             for text in [serde_json::to_string(&value).unwrap(), serde_json::to_string_pretty(&value).unwrap()] {

@@ -101,7 +101,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
                     Ok(raw) => decode(*id, *ulid, raw, source.checks == Checks::All),
                     Err(e) => Err((
                         e.valid_up_to(),
-                        format!("{} {id} is not UTF-8 text", R::NOUN),
+                        format!("{} {id} is not UTF-8 text", R::WORDS.one),
                     )),
                 };
                 decoded.map_err(|(at, message)| {
@@ -112,7 +112,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
                     Unreadable(format!(
                         "{} is not a {} list we can use: {}",
                         source.name,
-                        R::NOUN,
+                        R::WORDS.one,
                         spot.error(message)
                     ))
                 })
@@ -153,11 +153,11 @@ pub(super) fn decode<R: JsonRecord>(
     keys_checked: bool,
 ) -> Result<R, (usize, String)> {
     // Named only when something is wrong: most records are read without a word.
-    let what = || format!("{} {id}", R::NOUN);
+    let what = || format!("{} {id}", R::WORDS.one);
     if !keys_checked {
-        unique_keys(raw).map_err(|e| e.explained(raw, &what(), R::NOUN))?;
+        unique_keys(raw).map_err(|e| e.explained(raw, &what(), R::WORDS.one))?;
     }
     let fields = serde_json::from_str::<R::Fields<'_>>(raw)
-        .map_err(|e| object::explain(raw, &e, &what(), R::NOUN))?;
+        .map_err(|e| object::explain(raw, &e, &what(), R::WORDS.one))?;
     R::from_fields(id, ulid, fields).map_err(|message| (0, format!("{}: {message}", what())))
 }

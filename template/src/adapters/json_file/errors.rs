@@ -1,6 +1,8 @@
 //! The store's errors, worded: each names the file it is about, as the
-//! person named it, and says what to do. `ListName` words them for one list,
-//! be it the store's own or one side of a merge.
+//! person named it, and says what to do about the store's own files; what
+//! only the command line can say (its flags, its commands) is left to it,
+//! as a `Tip`. `ListName` words them for one list, be it the store's own or
+//! one side of a merge.
 
 use std::io;
 use std::path::Path;
@@ -9,8 +11,8 @@ use std::time::Duration;
 use super::files::{self, Contents, MAX_FILE_BYTES, NotAFile};
 use super::history;
 use super::source::FormatError;
-use crate::domain::BrokenHistory;
-use crate::ports::{StoreError, StoreErrorKind};
+use crate::domain::{BrokenHistory, Words};
+use crate::ports::{StoreError, StoreErrorKind, Tip};
 
 /// What a merge says of a side that is not a list it can use.
 const LEFT_TO_GIT: &str =
@@ -23,25 +25,25 @@ const NOTHING_CHANGED: &str = "nothing was changed; the list is as it was before
 #[derive(Clone, Copy)]
 pub struct ListName<'a> {
     path: &'a Path,
-    noun: &'static str,
-    /// A side of a merge: what would be done to the list by hand is left to git.
+    words: Words,
+    /// A side of a merge: what a person would do to the list is left to git.
     side: bool,
 }
 
 impl<'a> ListName<'a> {
-    pub fn new(path: &'a Path, noun: &'static str) -> Self {
+    pub fn new(path: &'a Path, words: Words) -> Self {
         Self {
             path,
-            noun,
+            words,
             side: false,
         }
     }
 
-    /// One side of a merge, named for it: `todo.json (theirs)`.
-    pub fn side(path: &'a Path, noun: &'static str) -> Self {
+    /// One side of a merge, named for it: `notes.json (theirs)`.
+    pub fn side(path: &'a Path, words: Words) -> Self {
         Self {
             side: true,
-            ..Self::new(path, noun)
+            ..Self::new(path, words)
         }
     }
 
@@ -59,11 +61,11 @@ impl<'a> ListName<'a> {
             Ok(Contents::TooLarge(size)) => Err(error(
                 StoreErrorKind::Unusable,
                 format!(
-                    "{} is too large to be a {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                    "{} is too large to be {} list ({size} bytes; the limit is {MAX_FILE_BYTES})",
                     self.shown(),
-                    self.noun
+                    self.words.a_one
                 ),
-                Some(self.recovery_tip()),
+                Some(Tip::Said(self.recovery_tip())),
             )),
             Err(e) => Err(self.io("read", &e)),
         }
@@ -75,7 +77,9 @@ impl<'a> ListName<'a> {
             FormatError::Newer(_) => error(
                 StoreErrorKind::Unusable,
                 format!("{} was written by a newer {{project-name}}: {e}", self.shown()),
-                Some("upgrade {{project-name}} to use this list; it was left as it was".into()),
+                Some(Tip::Said(
+                    "upgrade {{project-name}} to use this list; it was left as it was".into(),
+                )),
             ),
             FormatError::Unmerged(line) => error(
                 StoreErrorKind::Unusable,
@@ -84,11 +88,10 @@ impl<'a> ListName<'a> {
                     self.shown()
                 ),
                 Some(match self.side {
-                    true => LEFT_TO_GIT.into(),
-                    false => format!(
-                        "run `{{project-name}} git resolve` to merge the versions git kept, then `git add {}`",
-                        self.shown()
-                    ),
+                    true => Tip::Said(LEFT_TO_GIT.into()),
+                    false => Tip::FinishMerge {
+                        list: self.shown().to_string(),
+                    },
                 }),
             ),
             e => self.unusable(&e.to_string()),
@@ -99,7 +102,7 @@ impl<'a> ListName<'a> {
         error(
             StoreErrorKind::Io,
             format!("{} is {kind}, not a file", self.shown()),
-            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+            Some(Tip::NameAFile),
         )
     }
 
@@ -107,7 +110,7 @@ impl<'a> ListName<'a> {
         error(
             StoreErrorKind::Io,
             format!("{} names a folder, not a file", self.shown()),
-            Some("name a file with --file or {{project-name | shouty_snake_case}}_FILE".into()),
+            Some(Tip::NameAFile),
         )
     }
 
@@ -120,10 +123,10 @@ impl<'a> ListName<'a> {
                 self.shown(),
                 dir.display()
             ),
-            Some(format!(
+            Some(Tip::Said(format!(
                 "make it with mkdir -p {}, or name a list in a folder that exists",
                 dir.display()
-            )),
+            ))),
         )
     }
 
@@ -131,11 +134,11 @@ impl<'a> ListName<'a> {
         error(
             StoreErrorKind::Unusable,
             format!(
-                "{} is not a {} list we can use: {why}",
+                "{} is not {} list we can use: {why}",
                 self.shown(),
-                self.noun
+                self.words.a_one
             ),
-            Some(self.recovery_tip()),
+            Some(Tip::Said(self.recovery_tip())),
         )
     }
 
@@ -153,7 +156,7 @@ impl<'a> ListName<'a> {
         error(
             StoreErrorKind::Io,
             format!("cannot save {}: {e}", self.shown()),
-            Some(NOTHING_CHANGED.into()),
+            Some(Tip::Said(NOTHING_CHANGED.into())),
         )
     }
 
@@ -166,7 +169,7 @@ impl<'a> ListName<'a> {
                 self.shown(),
                 waited.as_secs_f64()
             ),
-            Some("try again in a moment, or wait longer with --lock-timeout".into()),
+            Some(Tip::WaitLonger),
         )
     }
 
@@ -179,20 +182,13 @@ impl<'a> ListName<'a> {
                 self.shown(),
                 lock.display()
             ),
-            tip.map(Into::into),
+            tip.map(|tip| Tip::Said(tip.into())),
         )
     }
 
     /// The history of the list at `target` cannot be used.
-    pub fn broken_history(&self, target: &Path, e: BrokenHistory) -> StoreError {
-        let name = history::path_of(target).display().to_string();
-        error(
-            StoreErrorKind::Unusable,
-            e.0,
-            Some(format!(
-                "{{project-name}} never writes over a history it cannot read; fix it in an editor, or move it aside (mv {name} {name}.broken) to start a new one"
-            )),
-        )
+    pub fn broken_history(&self, e: BrokenHistory) -> StoreError {
+        error(StoreErrorKind::Unusable, e.0, Some(Tip::MendHistory))
     }
 
     /// The history of the list at `target` cannot be read.
@@ -210,7 +206,7 @@ impl<'a> ListName<'a> {
         error(
             StoreErrorKind::Io,
             format!("cannot save {}: {e}", history::path_of(target).display()),
-            Some(NOTHING_CHANGED.into()),
+            Some(Tip::Said(NOTHING_CHANGED.into())),
         )
     }
 
@@ -223,9 +219,9 @@ impl<'a> ListName<'a> {
                 "{} is not there, but its history {history} is: it belongs to the list that was",
                 self.shown()
             ),
-            Some(format!(
+            Some(Tip::Said(format!(
                 "put that list back, or move its history aside (mv {history} {history}.old) to start a new list"
-            )),
+            ))),
         )
     }
 
@@ -246,6 +242,6 @@ impl<'a> ListName<'a> {
     }
 }
 
-fn error(kind: StoreErrorKind, message: String, tip: Option<String>) -> StoreError {
+fn error(kind: StoreErrorKind, message: String, tip: Option<Tip>) -> StoreError {
     StoreError { kind, message, tip }
 }

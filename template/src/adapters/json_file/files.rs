@@ -411,7 +411,7 @@ pub fn open_beside(path: &Path, access: Access) -> io::Result<Option<File>> {
 }
 
 /// Gives `file`, made beside the list at `target`, the list's mode, so
-/// that what the list keeps from others stays kept: a history holds todos.
+/// that what the list keeps from others stays kept: a history holds records.
 pub fn take_mode_of(target: &Path, file: &File) -> io::Result<()> {
     match fs::metadata(target) {
         Ok(meta) => file.set_permissions(meta.permissions()),

@@ -1,11 +1,12 @@
-//! The history beside a list: `todo.json.history.jsonl` beside `todo.json`,
-//! a line that says what it is, then one line per record a change touched,
-//! oldest first; the lines of one change share its number.
+//! The history beside a list: `notes.json.history.jsonl` beside
+//! `notes.json`, a line that says what it is, then one line per record a
+//! change touched, oldest first; the lines of one change share its number.
+//! The record's words name the keys: here, notes that are archived.
 //!
 //! ```text
-//! {"version": 1, "history": "todos"}
+//! {"version": 1, "history": "notes"}
 //! {"change": 1, "added": {"id": 4, "ulid": "01KDX…"}}
-//! {"change": 2, "completed_at": "2026-11-25T21:00:00Z", "todo": {"id": 1, "ulid": "01KDV…", "title": …}}
+//! {"change": 2, "archived_at": "2026-11-25T21:00:00Z", "note": {"id": 1, "ulid": "01KDV…", "text": …}}
 //! {"change": 3, "undid": 2}
 //! ```
 //!
@@ -41,12 +42,11 @@ use super::render;
 use super::saving;
 use super::source::{Checks, Layout, Source, Stored};
 use crate::domain::{
-    BrokenHistory, Change, Completed, Completions, Entry, Id, List, Logged, completed as shown,
-    parse_ulid,
+    BrokenHistory, Change, Entry, Id, List, Logged, Removal, Removals, parse_ulid, removed as shown,
 };
 
 /// The history of the list at `target`, named from its whole name:
-/// `todo.json` keeps `todo.json.history.jsonl`, so no two lists share one.
+/// `notes.json` keeps `notes.json.history.jsonl`, so no two lists share one.
 pub fn path_of(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".history.jsonl");
@@ -237,6 +237,12 @@ fn added_as_written(line: &[u8]) -> Option<(u64, Id, Ulid)> {
 }
 
 /// A line of the history, or what is wrong with it.
+/// The key of the time records were removed, in the record's words:
+/// `"archived_at"` for notes archived.
+fn removed_at<R: JsonRecord>() -> String {
+    format!("{}_at", R::WORDS.removed)
+}
+
 fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>, String> {
     if let Some((number, id, ulid)) = added_as_written(&bytes) {
         let change = Change::Added { id, ulid };
@@ -245,7 +251,7 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
     enum Kind {
         Added(Id, Ulid),
         Undid(u64),
-        Done(Timestamp, Id, Ulid, std::ops::Range<usize>),
+        Removed(Timestamp, Id, Ulid, std::ops::Range<usize>),
     }
     let broken = |why: &str| why.to_string();
     let (number, kind) = {
@@ -274,23 +280,25 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
                     .map_err(|_| broken("undid no change number"))?,
             )
         } else {
-            let at = field("completed_at")
+            let removed = R::WORDS.removed;
+            let at = field(&removed_at::<R>())
                 .and_then(|raw| serde_json::from_str::<Cow<str>>(raw).ok())
                 .and_then(|time| time.parse::<Timestamp>().ok())
-                .ok_or_else(|| broken("has no time it was completed"))?;
-            let raw = field(R::NOUN).ok_or_else(|| broken(&format!("has no {}", R::NOUN)))?;
+                .ok_or_else(|| broken(&format!("has no time it was {removed}")))?;
+            let raw =
+                field(R::WORDS.one).ok_or_else(|| broken(&format!("has no {}", R::WORDS.one)))?;
             let (id, ulid) =
                 any_layout::identify::<R>(raw, Checks::All).map_err(|(_, why)| broken(&why))?;
             // The record's place in the line, which it is read from.
             let begins = raw.as_ptr() as usize - text.as_ptr() as usize;
-            Kind::Done(at, id, ulid, begins..begins + raw.len())
+            Kind::Removed(at, id, ulid, begins..begins + raw.len())
         };
         (number, kind)
     };
     let change = match kind {
         Kind::Added(id, ulid) => Change::Added { id, ulid },
         Kind::Undid(change) => Change::Undid { change },
-        Kind::Done(at, id, ulid, span) => Change::Done {
+        Kind::Removed(at, id, ulid, span) => Change::Removed {
             at,
             entries: vec![Stored::Read {
                 id,
@@ -467,9 +475,10 @@ fn write_change<R: JsonRecord>(
             out.push(format!("{% raw %}{{\"change\": {number}, \"undid\": {change}}{% endraw %}}\n").into_bytes());
             Ok(())
         }
-        Change::Done { at, entries } => {
-            let noun = serde_json::to_string(R::NOUN)?;
-            let begin = format!("{{ "{" }}{\"change\": {number}, \"completed_at\": \"{at}\", {noun}: ");
+        Change::Removed { at, entries } => {
+            let noun = serde_json::to_string(R::WORDS.one)?;
+            let removed_at = removed_at::<R>();
+            let begin = format!("{{ "{" }}{\"change\": {number}, \"{removed_at}\": \"{at}\", {noun}: ");
             // Many records are written a part per core.
             let bytes = entries.len() * (begin.len() + 128);
             let parts = parallel::even_ranges(entries.len(), parallel::part_count(bytes));
@@ -490,38 +499,38 @@ fn write_change<R: JsonRecord>(
     }
 }
 
-/// The `count` records completed last in the history of the list at
+/// The `count` records removed last in the history of the list at
 /// `target` that `list` does not hold, newest first. Takes no lock.
-pub fn completed<R: JsonRecord>(
+pub fn removed<R: JsonRecord>(
     journal: Option<&HistoryFile>,
     list: &List<Stored<R>>,
     count: usize,
-) -> Completions<R> {
+) -> Removals<R> {
     let Some(journal) = journal else {
-        return Completions {
-            completed: Vec::new(),
+        return Removals {
+            removed: Vec::new(),
             skipped: Vec::new(),
         };
     };
     let found = shown(Box::new(journal.changes::<R>()), list, count);
     let mut skipped = found.skipped;
-    let mut completed = Vec::with_capacity(found.completed.len());
-    for done in found.completed {
-        match done.record.read() {
-            Ok(record) => completed.push(Completed {
+    let mut removed = Vec::with_capacity(found.removed.len());
+    for removal in found.removed {
+        match removal.record.read() {
+            Ok(record) => removed.push(Removal {
                 record,
-                at: done.at,
+                at: removal.at,
             }),
             Err(e) => skipped.push(BrokenHistory(e.0)),
         }
     }
-    Completions { completed, skipped }
+    Removals { removed, skipped }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Todo;
+    use crate::adapters::json_file::note::Note;
 
     #[test]
     fn the_next_number_follows_the_last_line_that_has_one_however_long() {
@@ -529,16 +538,16 @@ mod tests {
         let path = dir.path().join("h.jsonl");
         let long = format!("{% raw %}{{\"change\": 7, \"text\": \"{}\"}}{% endraw %}\n", "x".repeat(3 << 16));
         let journal = |tail: &str| {
-            let text = format!("{}{% raw %}{{\"change\": 6}}{% endraw %}\n{long}{tail}", header::<Todo>());
+            let text = format!("{}{% raw %}{{\"change\": 6}}{% endraw %}\n{long}{tail}", header::<Note>());
             fs::write(&path, text).unwrap();
-            HistoryFile::open::<Todo>(&path, "h")
+            HistoryFile::open::<Note>(&path, "h")
                 .unwrap()
                 .unwrap()
                 .unwrap()
         };
         assert_eq!(journal("").next_number().unwrap(), 8);
         assert_eq!(
-            journal("{\"change\": 9, \"compl").next_number().unwrap(),
+            journal("{\"change\": 9, \"archiv").next_number().unwrap(),
             10
         );
         assert_eq!(journal("garbage\n\n").next_number().unwrap(), 8);
@@ -548,7 +557,7 @@ mod tests {
     fn a_change_number_is_read_as_leniently_as_it_can_be() {
         assert_eq!(change_number(b"{\"change\": 12, \"undid\": 3}"), Some(12));
         assert_eq!(change_number(b" { \"change\" :7"), Some(7));
-        assert_eq!(change_number(b"{\"change\": 5, \"compl"), Some(5));
+        assert_eq!(change_number(b"{\"change\": 5, \"archiv"), Some(5));
         assert_eq!(change_number(b"{\"undid\": 3, \"change\": 12}"), None);
         assert_eq!(change_number(b"garbage"), None);
     }
@@ -561,7 +570,7 @@ mod tests {
         let Ok(Logged {
             number,
             change: Change::Added { id, ulid },
-        }) = parse::<Todo>(line.to_vec(), "h")
+        }) = parse::<Note>(line.to_vec(), "h")
         else {
             panic!("not an addition")
         };

@@ -3,11 +3,11 @@
 //! object that opens and closes on lines of its own, one field per line.
 //!
 //! ```text
-//!   "todos": [
+//!   "notes": [
 //!     {
 //!       "id": 1,
 //!       "ulid": "01KDVDNAZ8V3RS3DTR98H6BCFN",
-//!       "title": "Buy milk",
+//!       "text": "Buy milk",
 //!       …
 //!     },
 //! ```

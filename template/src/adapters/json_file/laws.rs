@@ -1,6 +1,6 @@
 //! The laws every record kept by this store must keep: the file a new
 //! record's author reads. `record_contract!(Type)` runs them, as tests, for
-//! a record type that has `Samples`; `todo.rs` does it for the todo, and
+//! a record type that has `Samples`; each record's own file does it, and
 //! `note.rs` for the store's own tests' record.
 
 use std::fmt::Debug;
@@ -17,7 +17,7 @@ use crate::domain::{Entry, Id, Needle};
 /// What the laws need to make records of a type.
 pub trait Samples: JsonRecord + PartialEq + Debug {
     /// A record holding `text` wherever the record keeps text, or `None`
-    /// if this record cannot hold it (a blank title, say). `n` varies the rest.
+    /// if this record cannot hold it (a blank text, say). `n` varies the rest.
     fn holding(id: Id, ulid: Ulid, text: &str, n: u64) -> Option<Self>;
 
     /// What `find` asks of a record: whether it holds `needle`.

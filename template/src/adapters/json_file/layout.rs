@@ -5,9 +5,9 @@
 //! {
 //!   "version": 1,
 //!   "next_id": 3,
-//!   "todos": [
-//!     {"id": 1, "ulid": "01KDVDNAZ8V3RS3DTR98H6BCFN", "title": "Buy milk", ...},
-//!     {"id": 2, "ulid": "01KDVDPJ3HZ1W5X1C2Q0J4D8RT", "title": "Pay rent", ...}
+//!   "notes": [
+//!     {"id": 1, "ulid": "01KDVDNAZ8V3RS3DTR98H6BCFN", "text": "Buy milk", ...},
+//!     {"id": 2, "ulid": "01KDVDPJ3HZ1W5X1C2Q0J4D8RT", "text": "Pay rent", ...}
 //!   ]
 //! }
 //! ```
@@ -40,7 +40,7 @@ pub const CLOSE: &str = "\n  ]\n}\n";
 /// What follows the opening bracket of a list without records.
 pub const CLOSE_EMPTY: &str = "]\n}\n";
 
-/// The line that opens the records' array: `  "todos": [`.
+/// The line that opens the records' array: `  "notes": [`.
 pub fn opening<R: JsonRecord>() -> String {
     format!("  {}: [", quoted(R::COLLECTION))
 }
@@ -99,7 +99,7 @@ pub fn read_identity(line: &[u8]) -> Option<(Id, Ulid)> {
 }
 
 /// What follows the number and ULID at the start of a line as
-/// `write_record` writes it: `, "title": …}`, or `}`.
+/// `write_record` writes it: `, "text": …}`, or `}`.
 pub fn after_identity(line: &[u8]) -> Option<&[u8]> {
     identity(line).map(|(_, _, rest)| rest)
 }

@@ -18,7 +18,7 @@ use super::source::Source;
 use crate::domain::{Id, Mergeable};
 
 /// A record's fields besides its number and ULID, as its canonical line
-/// holds them after those: `, "title": "Buy milk", …}`, or `}`.
+/// holds them after those: `, "text": "Buy milk", …}`, or `}`.
 pub struct Line<R> {
     /// The number the record had on its side.
     id: Id,

@@ -108,11 +108,15 @@ fn check<R: JsonRecord>(version: &Version<Line<R>>) -> Result<(), FormatError> {
     let raw = std::str::from_utf8(&source.bytes()[line.clone()]).map_err(|e| {
         at(
             e.valid_up_to(),
-            format!("{} {} is not UTF-8 text", R::NOUN, version.id),
+            format!("{} {} is not UTF-8 text", R::WORDS.one, version.id),
         )
     })?;
     object::unique_keys(raw).map_err(|e| {
-        let (offset, message) = e.explained(raw, &format!("{} {}", R::NOUN, version.id), R::NOUN);
+        let (offset, message) = e.explained(
+            raw,
+            &format!("{} {}", R::WORDS.one, version.id),
+            R::WORDS.one,
+        );
         at(offset, message)
     })
 }
@@ -155,7 +159,8 @@ fn rest_of_line<R: JsonRecord>(entry: &Stored<R>) -> Result<String, FormatError>
             // Read whole by a JSON parser, so UTF-8.
             let raw = String::from_utf8_lossy(&source.bytes()[span.clone()]);
             object::unique_keys(&raw).map_err(|e| {
-                let (at, message) = e.explained(&raw, &format!("{} {id}", R::NOUN), R::NOUN);
+                let (at, message) =
+                    e.explained(&raw, &format!("{} {id}", R::WORDS.one), R::WORDS.one);
                 Spot {
                     text: source.bytes(),
                     offset: span.start + at,
@@ -375,7 +380,7 @@ mod tests {
             {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy milk", "pinned": true},
             {"id": 2, "ulid": "01M81V6XYR0000000000000002", "text": "Pay rent", "tags": [1.50]},
             {"id": 3, "ulid": "01M81V7000000000000000000A", "text": "from ours"}]}"#;
-        // Theirs, in another layout: note 2 done, note 1's text changed, its own #3.
+        // Theirs, in another layout: note 2 archived, note 1's text changed, its own #3.
         let theirs = pretty(
             r#"{"version": 1, "next_id": 4, "owner": "Ada", "notes": [
             {"id": 1, "ulid": "01M81V6XYR0000000000000001", "text": "Buy oat milk"},

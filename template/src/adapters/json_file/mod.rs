@@ -8,8 +8,8 @@
 //! The files, from what a new record's author touches to what no other
 //! file of the store imports:
 //!
-//! - `record.rs`: the seam, the one contract a record type implements;
-//!   `todo.rs`: the todo's implementation; `laws.rs`: the laws a record
+//! - `record.rs`: the seam, the one contract a record type implements,
+//!   in a file of the record's own beside it; `laws.rs`: the laws a record
 //!   keeps, as tests; `note.rs`: the store's own tests, on a record of theirs.
 //! - this file: the store, each change one transaction; `errors.rs`: its
 //!   errors, worded for the file they are about.
@@ -64,8 +64,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::{
-    BrokenHistory, Change, Completions, History, Id, Journal, List, Merged, Side, Unreadable,
-    Version,
+    BrokenHistory, Change, History, Id, Journal, List, Merged, Removals, Side, Unreadable, Version,
 };
 use crate::ports::{Store, StoreError, Versions};
 use errors::ListName;
@@ -102,7 +101,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
 
     /// How messages name this store's list.
     fn named(&self) -> ListName<'_> {
-        ListName::new(&self.path, R::NOUN)
+        ListName::new(&self.path, R::WORDS)
     }
 
     fn load(&self, target: &Path, checks: Checks) -> Result<Document<R>, StoreError> {
@@ -142,13 +141,13 @@ impl<R: JsonRecord> Store<R> for JsonFileStore<R> {
         }
     }
 
-    fn completed(&self, count: usize) -> Result<Completions<R>, StoreError> {
+    fn removed(&self, count: usize) -> Result<Removals<R>, StoreError> {
         let target = files::follow_links(&self.path).map_err(|e| self.named().io("read", &e))?;
         let doc = self.load(&target, Checks::Shape)?;
         let journal = self
             .history(&target)?
-            .map_err(|e| self.named().broken_history(&target, e))?;
-        Ok(history::completed::<R>(journal.as_ref(), &doc.list, count))
+            .map_err(|e| self.named().broken_history(e))?;
+        Ok(history::removed::<R>(journal.as_ref(), &doc.list, count))
     }
 
     fn history_problem(&self) -> Option<String> {
@@ -189,7 +188,7 @@ fn changes<'j, R: JsonRecord + 'j>(
 
 impl<R: JsonRecord> JsonFileStore<R> {
     /// Runs `f` where there is no list yet on an empty one, without the
-    /// lock: what fails or changes nothing there is done, and nothing is
+    /// lock: what fails or changes nothing there does so, and nothing is
     /// made; none when `f` changes something, to be run for real.
     fn changing_nothing<T, E: From<StoreError>>(
         &self,
@@ -301,7 +300,7 @@ impl<R: JsonRecord> JsonFileStore<R> {
         if let Some((opened, lines)) = later {
             // The list shows the change already. Were this lost, a change
             // undone would still not count while the list shows it undone,
-            // and an add could not be undone: nothing completed is lost.
+            // and an add could not be undone: nothing removed is lost.
             let _ = opened.append(lines);
         }
         Ok(Some(out))
@@ -357,7 +356,7 @@ fn sides<R: JsonRecord, T: Send>(
     names: &[String; 3],
     read: impl Fn(T, ListName<'_>, Checks) -> Result<Document<R>, StoreError> + Sync,
 ) -> Result<[Side<Line<R>>; 3], StoreError> {
-    let named = |role: Role| ListName::side(Path::new(&names[role as usize]), R::NOUN);
+    let named = |role: Role| ListName::side(Path::new(&names[role as usize]), R::WORDS);
     let side = |role: Role, input: T| {
         read(input, named(role), merging::checks(role))
             .and_then(|doc| merging::side(&doc).map_err(|e| named(role).format(e)))
@@ -411,7 +410,7 @@ impl<R: JsonRecord> Versions<R> for JsonFileStore<R> {
     }
 
     fn write(&self, path: &Path, merged: &Merged<Line<R>>) -> Result<(), StoreError> {
-        let named = ListName::new(path, R::NOUN);
+        let named = ListName::new(path, R::WORDS);
         if let Some(kind) = files::not_a_file(path).map_err(|e| named.io("open", &e))? {
             return Err(named.not_a_file(kind));
         }

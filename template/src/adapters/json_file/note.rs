@@ -1,5 +1,6 @@
 //! The store's own tests, on `Note`, a record of the tests' own, so that no
-//! test of the store depends on the todo; `Note` keeps the laws too.
+//! test of the store depends on the record a CLI keeps; `Note` keeps the
+//! laws too.
 
 use std::borrow::Cow;
 
@@ -8,7 +9,7 @@ use ulid::Ulid;
 
 use super::laws::Samples;
 use super::record::JsonRecord;
-use crate::domain::{Id, Needle, Record};
+use crate::domain::{Id, Needle, Record, Words};
 
 /// A record of the tests' own: a note, with text that must not be empty
 /// and a flag that may be left out.
@@ -21,7 +22,13 @@ pub struct Note {
 }
 
 impl Record for Note {
-    const NOUN: &'static str = "note";
+    const WORDS: Words = Words {
+        one: "note",
+        a_one: "a note",
+        many: "notes",
+        remove: "archive",
+        removed: "archived",
+    };
 
     fn id(&self) -> Id {
         self.id
@@ -335,7 +342,7 @@ mod tests {
 
     #[test]
     fn a_list_of_another_record_is_not_this_one() {
-        let err = load(r#"{"version": 1, "next_id": 1, "todos": []}"#)
+        let err = load(r#"{"version": 1, "next_id": 1, "pages": []}"#)
             .unwrap_err()
             .to_string();
         assert_eq!(err, "line 1, column 1: the list has no \"notes\"");

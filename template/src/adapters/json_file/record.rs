@@ -1,6 +1,6 @@
 //! The seam between the store and what it stores. A record type is kept in
-//! a JSON list file by implementing `JsonRecord` once (`todo.rs` does it
-//! for the todo); nothing else in this folder names a record's fields.
+//! a JSON list file by implementing `JsonRecord` once, in a file of its
+//! own; nothing else in this folder names a record's fields.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use crate::domain::{Id, Record};
 /// - `Fields` has no field called `id` or `ulid`;
 /// - whatever a file holds, decoding gives a record or an error, never a panic.
 pub trait JsonRecord: Record + Send + Sync {
-    /// The key of the list's array in the file: `"todos"`.
+    /// The key of the list's array in the file: `"notes"`.
     const COLLECTION: &'static str;
 
     /// The record's fields as the file holds them, in the order they are
@@ -28,7 +28,7 @@ pub trait JsonRecord: Record + Send + Sync {
     type Fields<'a>: Deserialize<'a> + Serialize;
 
     /// The record with this identity and these fields, or what is wrong
-    /// with them in a few words, like "a title must not be blank".
+    /// with them in a few words, like "a text must not be blank".
     fn from_fields(id: Id, ulid: Ulid, fields: Self::Fields<'_>) -> Result<Self, String>;
 
     /// The fields to write for this record.

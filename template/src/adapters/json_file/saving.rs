@@ -102,8 +102,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 const TEMP_RANDOM: usize = 6;
 
 /// Whether `name` is a temporary file of the list at `target`, and of no
-/// other: `.todo.json.` + random letters and digits + `.tmp`. The random
-/// part has no dot, so the temporary files of `todo.json.b` never match.
+/// other: `.notes.json.` + random letters and digits + `.tmp`. The random
+/// part has no dot, so the temporary files of `notes.json.b` never match.
 fn is_temp_of(target: &Path, name: &OsStr) -> bool {
     let prefix = beside(target, ".");
     name.as_encoded_bytes()
@@ -240,15 +240,15 @@ mod tests {
 
     #[test]
     fn temporary_files_belong_to_one_list() {
-        let list = Path::new("dir/todo.json");
+        let list = Path::new("dir/notes.json");
         let temp = |name: &str| is_temp_of(list, OsStr::new(name));
-        assert!(temp(".todo.json.a1B2c3.tmp"));
-        assert!(!temp(".todo.json.b.a1B2c3.tmp"), "todo.json.b's");
-        assert!(!temp(".todo.json.keep.tmp"));
-        assert!(!temp(".todo.json.a1B2c3d.tmp"));
-        assert!(!temp(".todo.json.a1-2c3.tmp"));
-        assert!(!temp(".todo.a1B2c3.tmp"));
-        let other = Path::new("todo.json.b");
-        assert!(is_temp_of(other, OsStr::new(".todo.json.b.a1B2c3.tmp")));
+        assert!(temp(".notes.json.a1B2c3.tmp"));
+        assert!(!temp(".notes.json.b.a1B2c3.tmp"), "notes.json.b's");
+        assert!(!temp(".notes.json.keep.tmp"));
+        assert!(!temp(".notes.json.a1B2c3d.tmp"));
+        assert!(!temp(".notes.json.a1-2c3.tmp"));
+        assert!(!temp(".notes.a1B2c3.tmp"));
+        let other = Path::new("notes.json.b");
+        assert!(is_temp_of(other, OsStr::new(".notes.json.b.a1B2c3.tmp")));
     }
 }

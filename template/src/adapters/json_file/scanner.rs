@@ -46,17 +46,17 @@ pub fn read<R: JsonRecord>(source: &Arc<Source>, checks: Checks) -> Option<Parts
         Checks::Deferred | Checks::All => {}
     }
     let parts = line_parts(lines, parallel::part_count(lines.len()), 1);
-    let mut done = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
+    let mut read = parallel::each(parts.into_iter().enumerate().collect(), |(n, part)| {
         let json = lines_are_objects(&lines[part]);
         match n {
             0 if json => records_on_lines(source, start, lines),
             _ => json.then(Vec::new),
         }
     });
-    let entries = done
+    let entries = read
         .iter()
         .all(Option::is_some)
-        .then(|| done.swap_remove(0))??;
+        .then(|| read.swap_remove(0))??;
     Some(scanned(entries, None))
 }
 
