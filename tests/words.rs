@@ -11,6 +11,10 @@
 //!   digit (`_` too), and a word into its camelCase parts: `todo_json`,
 //!   `TodoFields` and `JSONTodo` each hold the word `todo`.
 //! - A part that is one of `WORDS`, whatever its case, is a hit.
+//! - A line that declares one of `RECORD_FILES` as a module, or brings
+//!   names in from it (`mod todo;`, `pub use todo::Todo;`), in a file of
+//!   the same folder, is the record's own, as that file is: a converter
+//!   changes or deletes the two together.
 //! - Not words: the program's own name, in each spelling the template
 //!   knows (`my-todo`, `my_todo`, `MY_TODO`, `MyTodo`, ...), which a
 //!   project generated under another name has in its place; and the
@@ -161,13 +165,37 @@ fn words(line: &str) -> Vec<&str> {
     words
 }
 
-/// Every word of `WORDS` in `text`, by line, once the program's name
-/// (`name`) and the `ALLOWED` names are set aside.
-fn scan(text: &str, name: &str) -> Vec<Hit> {
+/// Whether `line` declares one of `modules`, or brings names in from it.
+fn declares(line: &str, modules: &[&str]) -> bool {
+    let line = line.trim_start();
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    modules.iter().any(|module| {
+        line.trim_end() == format!("mod {module};") || line.starts_with(&format!("use {module}::"))
+    })
+}
+
+/// The modules that `RECORD_FILES` are to a file at `path`: those in its
+/// folder, by name.
+fn own_modules(path: &str) -> Vec<&'static str> {
+    let folder = |file: &str| file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
+    RECORD_FILES
+        .iter()
+        .filter(|file| folder(file) == folder(path))
+        .filter_map(|file| file.rsplit_once('/')?.1.strip_suffix(".rs"))
+        .collect()
+}
+
+/// Every word of `WORDS` in `text`, by line, but on lines that declare
+/// one of `modules`, and once the program's name (`name`) and the
+/// `ALLOWED` names are set aside.
+fn scan(text: &str, name: &str, modules: &[&str]) -> Vec<Hit> {
     let mut spared = names(name);
     spared.extend(ALLOWED.iter().map(|a| (*a).to_owned()));
     let mut hits = Vec::new();
     for (n, line) in text.lines().enumerate() {
+        if declares(line, modules) {
+            continue;
+        }
         let line = blank(line, &spared);
         for word in words(&line) {
             if WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
@@ -220,7 +248,7 @@ fn generic_files_never_name_the_todo() {
     let mut report = Vec::new();
     for path in generic_files(root) {
         let text = String::from_utf8_lossy(&fs::read(root.join(&path)).unwrap()).into_owned();
-        for hit in scan(&text, env!("CARGO_PKG_NAME")) {
+        for hit in scan(&text, env!("CARGO_PKG_NAME"), &own_modules(&path)) {
             report.push(format!("{path}:{}: {}", hit.line, hit.word));
         }
     }
@@ -248,7 +276,7 @@ fn the_record_files_are_under_the_generic_folders() {
 
 /// The words `scan` finds in `text`, by line, for a program named `name`.
 fn hits(text: &str, name: &str) -> Vec<(usize, String)> {
-    scan(text, name)
+    scan(text, name, &["todo", "title"])
         .into_iter()
         .map(|hit| (hit.line, hit.word))
         .collect()
@@ -307,4 +335,15 @@ fn the_programs_name_and_the_shell_completions_names_are_not_hits() {
     );
     // Under another name, it is a todo word again.
     assert_eq!(hits("todo-app", "an-app"), owned(&[(1, "todo")]));
+}
+
+#[test]
+fn the_lines_that_declare_the_records_modules_are_its_own() {
+    let text = "mod list;\nmod todo;\npub mod title;\n\
+                pub use title::{BlankTitle, Title};\nuse todo::Todo;\n\
+                pub use list::Todo;\nmod todos;\n";
+    assert_eq!(hits(text, "an-app"), owned(&[(6, "Todo"), (7, "todos")]));
+    assert_eq!(own_modules("src/domain/mod.rs"), ["todo", "title"]);
+    assert_eq!(own_modules("src/adapters/json_file/mod.rs"), ["todo"]);
+    assert_eq!(own_modules("src/adapters/git/mod.rs"), [] as [&str; 0]);
 }
