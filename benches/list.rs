@@ -1,7 +1,7 @@
 //! The list rules and the file store at 1,000, 100,000 and 1,000,000
 //! records. `cargo bench` runs them; CI only builds them
 //! (`cargo bench --no-run`). They speak of the record through `vocabulary`
-//! (`tests/vocabulary.rs`) alone: for another record type, change that file.
+//! (`tests/vocabulary/mod.rs`) alone: for another record type, change that file.
 
 use divan::Bencher;
 use my_todo::adapters::json_file::{self, Checks, Document};
@@ -9,7 +9,7 @@ use my_todo::domain::{Id, List, Needle, Ref};
 use vocabulary::{Item, mentions};
 
 /// The record, how to make one, and what `find` finds in it.
-#[path = "../tests/vocabulary.rs"]
+#[path = "../tests/vocabulary/mod.rs"]
 mod vocabulary;
 
 const SIZES: &[usize] = &[1_000, 100_000, 1_000_000];

@@ -10,7 +10,7 @@ mod harness;
 
 /// The record and the command line's words for it, shared with the other
 /// proofs: the only lines of these tests that know what the record is.
-#[path = "vocabulary.rs"]
+#[path = "vocabulary/mod.rs"]
 mod vocabulary;
 
 #[path = "faults/concurrency.rs"]

@@ -1,5 +1,5 @@
 //! The behaviour every store must show, run against each store adapter.
-//! It speaks of records only through `vocabulary` (`tests/vocabulary.rs`):
+//! It speaks of records only through `vocabulary` (`tests/vocabulary/mod.rs`):
 //! for another record type, change that file and the whole contract holds
 //! for it.
 
@@ -16,7 +16,7 @@ use tempfile::TempDir;
 use vocabulary::Item;
 
 /// The record the contract stores, how to make one, and the text it holds.
-#[path = "vocabulary.rs"]
+#[path = "vocabulary/mod.rs"]
 mod vocabulary;
 
 /// A store and whatever must live as long as it does.
@@ -180,6 +180,7 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
             Ok::<_, Refused>(undone.map(|undone| match undone {
                 Undone::Added { entry } => vec![entry.id()],
                 Undone::Removed { entries, .. } => entries.iter().map(Entry::id).collect(),
+                Undone::Edited { was, .. } => vec![was.id()],
             }))
         })
         .unwrap()

@@ -10,7 +10,7 @@ use my_todo::domain::{Entry, Needle};
 use vocabulary::Item;
 
 /// The record the fuzzer feeds the store, in the proofs' vocabulary.
-#[path = "../../tests/vocabulary.rs"]
+#[path = "../../tests/vocabulary/mod.rs"]
 mod vocabulary;
 
 fuzz_target!(|data: &[u8]| {

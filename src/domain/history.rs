@@ -402,7 +402,7 @@ mod tests {
     }
 
     #[test]
-    fn undoing_a_done_puts_the_records_back_where_they_were() {
+    fn undoing_a_removal_puts_the_records_back_where_they_were() {
         let mut list = list(&[1, 2, 3, 4]);
         let next = list.next_id();
         let removal = remove(&mut list, &[3, 1]);
@@ -424,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn undoing_a_done_half_undone_by_hand_puts_back_only_what_is_missing() {
+    fn undoing_a_removal_half_undone_by_hand_puts_back_only_what_is_missing() {
         let mut list = list(&[1, 2, 3]);
         let removal = remove(&mut list, &[1, 2]);
         let Change::Removed { entries, .. } = removal.clone() else {

@@ -302,7 +302,7 @@ pub fn completing(
 
 /// The list a command line being completed names, as parsing it would:
 /// `--file`, else `MY_TODO_FILE`, else `todo.json`.
-pub fn file_being_completed() -> std::path::PathBuf {
+pub fn file_on_the_line() -> std::path::PathBuf {
     let args: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Color, Style};
 use clap::{ColorChoice, CommandFactory, Parser};
 
-pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_being_completed};
+pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_on_the_line};
 
 use crate::domain::{Id, Record};
 use crate::ports::{StoreError, StoreErrorKind, Tip};

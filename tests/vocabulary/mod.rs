@@ -6,8 +6,8 @@
 //! here, and every one of those proofs holds for it.
 //!
 //! It names no crate but this one and `std`, because the fuzz target
-//! depends on nothing else. Cargo also builds it alone, as a test target
-//! without tests.
+//! depends on nothing else. It sits in a folder of its own so that cargo
+//! does not build it as a test of its own.
 
 // Each file that includes this one uses a part of it.
 #![allow(dead_code)]
