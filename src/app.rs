@@ -299,7 +299,7 @@ impl<S, C: Clock, U: UlidSource> App<S, C, U> {
             if now == was {
                 return Err(Stop::Unchanged(was));
             }
-            let edited = entry.holding(now.clone())?;
+            let edited = entry.edited(now.clone())?;
             let before = list.replace(at, edited.clone());
             history.record(Change::Edited {
                 was: before,

@@ -320,7 +320,7 @@ pub fn undo<E: Entry>(
                 return Ok(None);
             };
             let current = &list.entries()[at];
-            let back = current.holding(was.read()?.with_id(current.id()))?;
+            let back = current.edited(was.read()?.with_id(current.id()))?;
             let now = list.replace(at, back.clone());
             Ok(Some(Undone::Edited { was: back, now }))
         }

@@ -67,12 +67,12 @@ pub trait Entry: From<Self::Record> + Clone {
     fn read(&self) -> Result<Self::Record, Unreadable>;
     /// The same record with number `id`.
     fn renumbered(&self, id: Id) -> Result<Self, Unreadable> {
-        self.holding(self.read()?.with_id(id))
+        self.edited(self.read()?.with_id(id))
     }
     /// This entry holding `record` instead, one with the same ULID: a
     /// store that keeps more beside a record (fields it does not know)
     /// keeps that here.
-    fn holding(&self, record: Self::Record) -> Result<Self, Unreadable> {
+    fn edited(&self, record: Self::Record) -> Result<Self, Unreadable> {
         Ok(Self::from(record))
     }
     /// Whether this entry's record is `record`, but for its number, which

@@ -124,7 +124,7 @@ impl<R: JsonRecord> Entry for Stored<R> {
 
     /// The record's own fields come from `record`; the fields it does not
     /// know stay, after them, as they were.
-    fn holding(&self, record: R) -> Result<Self, Unreadable> {
+    fn edited(&self, record: R) -> Result<Self, Unreadable> {
         let Self::Read { source, span, .. } = self else {
             return Ok(Self::from(record));
         };
