@@ -203,6 +203,7 @@ show 5, list laid out by json.dump(indent=2)|--file formatted.json show 5|show 5
 find|find 'errand $middle:'|find 'errand $middle:'|'/errand $middle:/' list|no
 add|add 'Bench todo' 'added by the benchmark'|add 'Bench todo' 'added by the benchmark'|add Bench todo added by the benchmark|yes
 done|done $middle|done $middle|$middle done|yes
+edit|edit $middle --title 'Edited by the benchmark'||$middle modify Edited by the benchmark|yes
 done all|done - < $dir/ids|done - < $dir/ids||yes
 done all, as arguments|done \$(cat $dir/ids)|done \$(cat $dir/ids)||yes
 git merge of two clones|git merge base.json ours.json theirs.json todo.json|||yes
@@ -210,6 +211,7 @@ history 5|history 5|||no
 undo the last done|undo|||yes
 ROWS
   echo "| $n | | done all / add | $(ratio "${took[$n done all]}" "${took[$n add]}") | | | | | | |"
+  echo "| $n | | edit / add | $(ratio "${took[$n edit]}" "${took[$n add]}") | | | | | | |"
   echo "| $n | | git merge / add | $(ratio "${took[$n git merge of two clones]}" "${took[$n add]}") | | | | | | |"
 done
 
