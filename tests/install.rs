@@ -186,6 +186,9 @@ fn bash_completes_past_the_first_word_and_todo_numbers() {
         offers(&["my-todo", "done", "3", "1"]),
         ["12", "11", "10", "1"]
     );
+    assert_eq!(offers(&["my-todo", "edit", "1"]), ["12", "11", "10", "1"]);
+    // edit takes one number: after it, its options.
+    assert!(offers(&["my-todo", "edit", "3", "--"]).contains(&"--title".into()));
     nothing_written(&dir);
 }
 
@@ -198,7 +201,8 @@ fn fish_completes_todo_numbers_with_their_titles() {
         &[
             "-c",
             &format!(
-                "cd {dir:?}; complete -C 'my-todo done 1'; complete -C 'my-todo show --color '"
+                "cd {dir:?}; complete -C 'my-todo done 1'; complete -C 'my-todo edit 1'; \
+                 complete -C 'my-todo show --color '"
             ),
         ],
     );
@@ -209,11 +213,9 @@ fn fish_completes_todo_numbers_with_their_titles() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(
-        lines[..4],
-        ["12\tTodo 12", "11\tTodo 11", "10\tTodo 10", "1\tTodo 1"],
-        "{said}"
-    );
+    let numbers = ["12\tTodo 12", "11\tTodo 11", "10\tTodo 10", "1\tTodo 1"];
+    assert_eq!(lines[..4], numbers, "after done: {said}");
+    assert_eq!(lines[4..8], numbers, "after edit: {said}");
     assert!(lines.contains(&"always"), "{said}");
     nothing_written(&dir);
 }
