@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
+#[path = "cmd/fixtures.rs"]
+mod fixtures;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -10,12 +13,13 @@ use std::path::{Path, PathBuf};
 const PINNED_NOW: &str = "2026-11-22T14:40:23Z";
 
 /// One test, so that nothing reads the docs while they are rewritten. Each
-/// step reads what the one before wrote: each page's `.out/` folder, then
-/// the pages. Under `TRYCMD=overwrite` each step rewrites what it checks,
-/// then a plain run, in a child process, checks it all.
+/// step reads what the one before wrote: the fixtures, then each page's
+/// `.out/` folder, then the pages. Under `TRYCMD=overwrite` each step
+/// rewrites what it checks, then a plain run, in a child process, checks all.
 #[test]
 fn command_docs() {
     let overwrite = overwriting();
+    fixtures_are_made_by_fixtures_rs(overwrite);
     let mut pages: Vec<_> = std::fs::read_dir("tests/cmd")
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -47,6 +51,44 @@ fn command_docs() {
 
 fn overwriting() -> bool {
     std::env::var_os("TRYCMD").is_some_and(|mode| mode == "overwrite")
+}
+
+/// Every file in `tests/cmd/*.in/` is one `fixtures.rs` makes, as it makes
+/// it: a record's fixtures are written in one place, not by hand.
+fn fixtures_are_made_by_fixtures_rs(overwrite: bool) {
+    let root = Path::new("tests/cmd");
+    let made: BTreeMap<PathBuf, Vec<u8>> = fixtures::fixtures()
+        .into_iter()
+        .map(|(path, bytes)| (PathBuf::from(path), bytes))
+        .collect();
+    if overwrite {
+        write_files(root, &made);
+    }
+    let mut wrong = Vec::new();
+    for (path, bytes) in &made {
+        if std::fs::read(root.join(path)).ok().as_ref() != Some(bytes) {
+            wrong.push(format!(
+                "tests/cmd/{} is not what fixtures.rs makes",
+                path.display()
+            ));
+        }
+    }
+    for entry in std::fs::read_dir(root).unwrap() {
+        let folder = entry.unwrap().path();
+        if folder.is_dir() && folder.extension().is_some_and(|ext| ext == "in") {
+            for relative in files_in(&folder).into_keys() {
+                let path = Path::new(folder.file_name().unwrap()).join(relative);
+                if !made.contains_key(&path) {
+                    wrong.push(format!(
+                        "tests/cmd/{} is made by no line of fixtures.rs: make it there, \
+                         or with the page's own commands, and remove this one",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}{}", wrong.join("\n"), RERUN);
 }
 
 const RERUN: &str = "\n(`TRYCMD=overwrite cargo test --test cli` rewrites the docs and their \
@@ -175,7 +217,7 @@ fn command_docs_are_true_to_the_byte(page: &Path) -> BTreeMap<PathBuf, Vec<u8>> 
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &files_in(&page.with_extension("in")));
     for command in commands(&std::fs::read_to_string(page).unwrap()) {
-        // trycmd's own MY_TODO_NOW would win over the page's
+        // trycmd's own MY_TODO_NOW would win: pin another instant in fixtures.rs
         assert!(
             !command.contains("MY_TODO_NOW="),
             "{}: {command}",
@@ -209,6 +251,17 @@ fn run(dir: &Path, command: &str) -> std::process::Output {
         .envs(env)
         .output()
         .unwrap()
+}
+
+/// The `todo.json` that `commands`, written as on a page, leave in an
+/// empty folder.
+fn list_made_by(commands: &[impl AsRef<str>]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for command in commands {
+        let out = run(dir.path(), command.as_ref());
+        assert!(out.status.success(), "{}: {out:?}", command.as_ref());
+    }
+    std::fs::read_to_string(dir.path().join("todo.json")).unwrap()
 }
 
 /// The commands of a page's console blocks, in order.
