@@ -3,15 +3,158 @@
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
+#[path = "cmd/fixtures.rs"]
+mod fixtures;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
 /// Every documented run sees the same clock, and so the same ULIDs.
 const PINNED_NOW: &str = "2026-11-22T14:40:23Z";
 
+/// One test, so that nothing reads the docs while they are rewritten. Each
+/// step reads what the one before wrote: the fixtures, then each page's
+/// `.out/` folder, then the pages. Under `TRYCMD=overwrite` each step
+/// rewrites what it checks, then a plain run, in a child process, checks all.
 #[test]
 fn command_docs() {
+    let overwrite = overwriting();
+    fixtures_are_made_by_fixtures_rs(overwrite);
+    let mut pages: Vec<_> = std::fs::read_dir("tests/cmd")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    pages.sort();
+    for page in pages {
+        let left = command_docs_are_true_to_the_byte(&page);
+        out_folder_holds_what_the_commands_leave(&page, &left, overwrite);
+    }
     trycmd::TestCases::new()
         .env("MY_TODO_NOW", PINNED_NOW)
         .case("tests/cmd/*.md")
-        .case("tests/cmd/*.toml");
+        .case("tests/cmd/*.toml")
+        .run();
+    if overwrite {
+        let check = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "command_docs"])
+            .env_remove("TRYCMD")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "the rewritten docs fail a plain run:\n{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
+
+fn overwriting() -> bool {
+    std::env::var_os("TRYCMD").is_some_and(|mode| mode == "overwrite")
+}
+
+/// Every file in `tests/cmd/*.in/` is one `fixtures.rs` makes, as it makes
+/// it: a record's fixtures are written in one place, not by hand.
+fn fixtures_are_made_by_fixtures_rs(overwrite: bool) {
+    let root = Path::new("tests/cmd");
+    let made: BTreeMap<PathBuf, Vec<u8>> = fixtures::fixtures()
+        .into_iter()
+        .map(|(path, bytes)| (PathBuf::from(path), bytes))
+        .collect();
+    if overwrite {
+        write_files(root, &made);
+    }
+    let mut wrong = Vec::new();
+    for (path, bytes) in &made {
+        if std::fs::read(root.join(path)).ok().as_ref() != Some(bytes) {
+            wrong.push(format!(
+                "tests/cmd/{} is not what fixtures.rs makes",
+                path.display()
+            ));
+        }
+    }
+    for entry in std::fs::read_dir(root).unwrap() {
+        let folder = entry.unwrap().path();
+        if folder.is_dir() && folder.extension().is_some_and(|ext| ext == "in") {
+            for relative in files_in(&folder).into_keys() {
+                let path = Path::new(folder.file_name().unwrap()).join(relative);
+                if !made.contains_key(&path) {
+                    wrong.push(format!(
+                        "tests/cmd/{} is made by no line of fixtures.rs: make it there, \
+                         or with the page's own commands, and remove this one",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}{}", wrong.join("\n"), RERUN);
+}
+
+const RERUN: &str = "\n(`TRYCMD=overwrite cargo test --test cli` rewrites the docs and their \
+                     files; read `git diff` before committing)";
+
+/// trycmd compares only the files a page's `.out/` folder holds, and runs a
+/// page that has none in its `.in/` folder, or in the project's. So a page
+/// whose commands change any file has an `.out/` folder, holding exactly
+/// what they leave, byte for byte (but the lock, empty and everywhere).
+fn out_folder_holds_what_the_commands_leave(
+    page: &Path,
+    left: &BTreeMap<PathBuf, Vec<u8>>,
+    overwrite: bool,
+) {
+    let out = page.with_extension("out");
+    if !out.is_dir() && *left == files_in(&page.with_extension("in")) {
+        return; // nothing changed: trycmd may run it where it is
+    }
+    let left: BTreeMap<_, _> = left.iter().filter(|(path, _)| !is_lock(path)).collect();
+    if overwrite {
+        if out.is_dir() {
+            std::fs::remove_dir_all(&out).unwrap();
+        }
+        write_files(&out, left);
+        return;
+    }
+    let held = files_in(&out);
+    let mut wrong = Vec::new();
+    if !out.is_dir() {
+        wrong.push(format!(
+            "{}: its commands change files, and it has no {} folder: trycmd would run \
+             them in the repository",
+            page.display(),
+            out.display()
+        ));
+    }
+    for (relative, bytes) in &left {
+        match held.get(*relative) {
+            None => wrong.push(format!(
+                "{}: its commands leave {}, which {} does not hold",
+                page.display(),
+                relative.display(),
+                out.display()
+            )),
+            Some(expected) if expected != *bytes => wrong.push(format!(
+                "{}: {} is not what the commands left, byte for byte",
+                page.display(),
+                out.join(relative).display()
+            )),
+            Some(_) => {}
+        }
+    }
+    for relative in held.keys().filter(|path| !left.contains_key(path)) {
+        wrong.push(format!(
+            "{}: no command of it leaves {}",
+            page.display(),
+            out.join(relative).display()
+        ));
+    }
+    assert!(wrong.is_empty(), "{}{}", wrong.join("\n"), RERUN);
+}
+
+/// `.todo.json.lock`, beside `todo.json`.
+fn is_lock(path: &Path) -> bool {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.starts_with('.') && name.ends_with(".lock")
 }
 
 /// The README's session runs in an empty directory. trycmd looks for a case's
@@ -24,11 +167,12 @@ fn readme_examples() {
     std::fs::copy("README.md", &copy).unwrap();
     std::fs::create_dir(scratch.path().join("README.in")).unwrap();
     std::fs::create_dir(scratch.path().join("README.out")).unwrap();
+    command_docs_are_true_to_the_byte(&copy);
     trycmd::TestCases::new()
         .env("MY_TODO_NOW", PINNED_NOW)
         .case(&copy)
         .run();
-    if std::env::var_os("TRYCMD").is_some_and(|mode| mode == "overwrite") {
+    if overwriting() {
         std::fs::copy(&copy, "README.md").unwrap();
     }
 }
@@ -66,65 +210,58 @@ fn color_follows_the_flag_then_the_environment() {
 /// trycmd turns every `\` in what a command prints, and in the files it
 /// leaves, into `/` before comparing: a page would pass while showing bytes
 /// the program never wrote. So each page's commands are run once more
-/// here, as trycmd runs them, and checked byte for byte: no output may hold
-/// a backslash (show it in a `binary = true` `.toml` case, as `man.toml`
-/// does), and every file in a page's `.out/` folder must be exactly what the
-/// commands left.
-#[test]
-fn command_docs_are_true_to_the_byte() {
-    let mut pages: Vec<_> = std::fs::read_dir("tests/cmd")
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .collect();
-    pages.push("README.md".into());
-    for page in pages {
-        let dir = tempfile::tempdir().unwrap();
-        let fixtures = page.with_extension("in");
-        if fixtures.is_dir() {
-            copy_tree(&fixtures, dir.path());
-        }
-        for command in commands(&std::fs::read_to_string(&page).unwrap()) {
-            let words = shlex::split(&command).unwrap();
-            // As in a shell, `NAME=value` words first set the environment.
-            let settings = words.iter().take_while(|w| w.contains('=')).count();
-            let env = words[..settings].iter().filter_map(|w| w.split_once('='));
-            assert_eq!(
-                words[settings],
-                env!("CARGO_PKG_NAME"),
-                "{}: {command}",
+/// here, as trycmd runs them, in a copy of its `.in/` folder: no output may
+/// hold a backslash (show it in a `binary = true` `.toml` case, as
+/// `man.toml` does). Returns the files they leave.
+fn command_docs_are_true_to_the_byte(page: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &files_in(&page.with_extension("in")));
+    for command in commands(&std::fs::read_to_string(page).unwrap()) {
+        // trycmd's own MY_TODO_NOW would win: pin another instant in fixtures.rs
+        assert!(
+            !command.contains("MY_TODO_NOW="),
+            "{}: {command}",
+            page.display()
+        );
+        let out = run(dir.path(), &command);
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !bytes.contains(&b'\\'),
+                "{}: `{command}` prints a backslash on {stream}, which trycmd would \
+                 compare as a slash: show it in a binary .toml case",
                 page.display()
             );
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_my-todo"))
-                .args(&words[settings + 1..])
-                .current_dir(dir.path())
-                .env("MY_TODO_NOW", PINNED_NOW)
-                .env_remove("MY_TODO_FILE")
-                .envs(env)
-                .output()
-                .unwrap();
-            for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
-                assert!(
-                    !bytes.contains(&b'\\'),
-                    "{}: `{command}` prints a backslash on {stream}, which trycmd would \
-                     compare as a slash: show it in a binary .toml case",
-                    page.display()
-                );
-            }
-        }
-        let expected = page.with_extension("out");
-        if expected.is_dir() {
-            for (relative, bytes) in files_in(&expected) {
-                let left = std::fs::read(dir.path().join(&relative)).unwrap_or_default();
-                assert!(
-                    left == bytes,
-                    "{}: {} is not what the commands left, byte for byte",
-                    page.display(),
-                    relative.display()
-                );
-            }
         }
     }
+    files_in(dir.path())
+}
+
+/// Runs one command of a page in `dir`, as trycmd does: `NAME=value` words
+/// first set the environment, as in a shell.
+fn run(dir: &Path, command: &str) -> std::process::Output {
+    let words = shlex::split(command).unwrap();
+    let settings = words.iter().take_while(|w| w.contains('=')).count();
+    let env = words[..settings].iter().filter_map(|w| w.split_once('='));
+    assert_eq!(words[settings], env!("CARGO_PKG_NAME"), "{command}");
+    std::process::Command::new(env!("CARGO_BIN_EXE_my-todo"))
+        .args(&words[settings + 1..])
+        .current_dir(dir)
+        .env("MY_TODO_NOW", PINNED_NOW)
+        .env_remove("MY_TODO_FILE")
+        .envs(env)
+        .output()
+        .unwrap()
+}
+
+/// The `todo.json` that `commands`, written as on a page, leave in an
+/// empty folder.
+fn list_made_by(commands: &[impl AsRef<str>]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for command in commands {
+        let out = run(dir.path(), command.as_ref());
+        assert!(out.status.success(), "{}: {out:?}", command.as_ref());
+    }
+    std::fs::read_to_string(dir.path().join("todo.json")).unwrap()
 }
 
 /// The commands of a page's console blocks, in order.
@@ -146,18 +283,15 @@ fn commands(page: &str) -> Vec<String> {
     found
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    for (relative, bytes) in files_in(from) {
-        let path = to.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-}
-
-/// Every file under `root`, by its path relative to `root`.
-fn files_in(root: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
+/// Every file under `root`, by its path relative to `root`; none if there
+/// is no `root`.
+fn files_in(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending: Vec<_> = root
+        .is_dir()
+        .then(|| root.to_path_buf())
+        .into_iter()
+        .collect();
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -165,11 +299,22 @@ fn files_in(root: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
                 pending.push(path);
             } else {
                 let bytes = std::fs::read(&path).unwrap();
-                files.push((path.strip_prefix(root).unwrap().to_path_buf(), bytes));
+                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
             }
         }
     }
     files
+}
+
+fn write_files<P: AsRef<Path>, B: AsRef<[u8]>>(
+    root: &Path,
+    files: impl IntoIterator<Item = (P, B)>,
+) {
+    for (relative, bytes) in files {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
 }
 
 /// `undo --json` prints one JSON object a script can read, whatever it undid.
