@@ -124,3 +124,15 @@ pub fn broken_record(id: u64, ulid: &str) -> (String, &'static str) {
     );
     (line, "a title must not be blank")
 }
+
+// ---------------------------------------------------------------------------
+// The record in a fresh account: for `tests/install.rs`, which runs the
+// README's install lines and the shells' completion.
+
+/// The commands whose argument is a record's number, which completion offers.
+pub const NUMBERED: [&str; 2] = ["done", "edit"];
+
+/// What completion shows beside the number of a record `create(text)` made.
+pub fn hint(text: &str) -> String {
+    text.to_owned()
+}
