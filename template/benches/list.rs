@@ -1,13 +1,16 @@
 //! The list rules and the file store at 1,000, 100,000 and 1,000,000
 //! records. `cargo bench` runs them; CI only builds them
-//! (`cargo bench --no-run`). They speak of the record through `record`
-//! and `mentions` alone: for another record type, change those two.
+//! (`cargo bench --no-run`). They speak of the record through `vocabulary`
+//! (`tests/vocabulary/mod.rs`) alone: for another record type, change that file.
 
 use divan::Bencher;
-use jiff::Timestamp;
 use {{crate_name}}::adapters::json_file::{self, Checks, Document};
-use {{crate_name}}::domain::{Id, List, Needle, Ref, Title, Todo};
-use ulid::Ulid;
+use {{crate_name}}::domain::{Id, List, Needle, Ref};
+use vocabulary::{Item, mentions};
+
+/// The record, how to make one, and what `find` finds in it.
+#[path = "../tests/vocabulary/mod.rs"]
+mod vocabulary;
 
 const SIZES: &[usize] = &[1_000, 100_000, 1_000_000];
 
@@ -15,22 +18,9 @@ fn main() {
     divan::main();
 }
 
-type Item = Todo;
-
-/// The `n`th record, as `add` would have made it.
+/// The `n`th record, as the program would have made it.
 fn record(id: Id, n: u64) -> Item {
-    Todo {
-        id,
-        ulid: Ulid::from_parts(1_795_000_000_000 + n, u128::from(n)),
-        title: Title::new(&format!("Errand {n}")).expect("not blank"),
-        description: format!("details for errand {n}: call, then go"),
-        created_at: Timestamp::from_second(1_795_000_000 + n as i64).expect("in range"),
-    }
-}
-
-/// What `find` looks for in a record.
-fn mentions(record: &Item, needle: &Needle) -> bool {
-    record.mentions(needle)
+    vocabulary::item(id, &format!("Errand {n}: call, then go"))
 }
 
 /// The text `find` looks for to find the `n`th record alone.
@@ -62,7 +52,7 @@ fn open(text: String, checks: Checks) -> Document<Item> {
     json_file::parse("list.json", text, checks).expect("valid")
 }
 
-/// As `show` and `find` open a list: each record is checked when read.
+/// As a command that only reads opens a list: each record is checked when read.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn open_file_to_read(bencher: Bencher, count: usize) {
     let text = file(count);
@@ -71,7 +61,7 @@ fn open_file_to_read(bencher: Bencher, count: usize) {
         .bench_local_values(|text| open(text, Checks::Shape));
 }
 
-/// As `add` and `done` open a list: all of it is checked before it is written back.
+/// As a command that writes opens a list: all of it is checked before it is written back.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn open_file_to_write(bencher: Bencher, count: usize) {
     let text = file(count);
@@ -100,7 +90,7 @@ fn open_file_and_find(bencher: Bencher, count: usize) {
         });
 }
 
-/// As `done` with every number: the list opened, emptied and read.
+/// As a removal of every number: the list opened, emptied and read.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn open_file_and_remove_all(bencher: Bencher, count: usize) {
     let text = file(count);

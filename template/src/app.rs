@@ -6,8 +6,8 @@ pub mod sharing;
 use jiff::Timestamp;
 
 use crate::domain::{
-    BrokenHistory, CannotUndo, Change, Entry, ListFull, Needle, Ref, Removals, Renumbered, Title,
-    Todo, Undone, Unknown, Unreadable, undo,
+    BrokenHistory, CannotUndo, Change, Entry, ListFull, Needle, Record, Ref, Removals, Renumbered,
+    Title, Todo, Undone, Unknown, Unreadable, undo,
 };
 use crate::ports::{Clock, Store, StoreError, UlidSource};
 
@@ -40,6 +40,32 @@ pub enum DoneError {
     Unreadable(#[from] Unreadable),
     #[error(transparent)]
     History(#[from] BrokenHistory),
+}
+
+/// Why `edit` failed; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Unknown(#[from] Unknown),
+    #[error(transparent)]
+    Unreadable(#[from] Unreadable),
+    #[error(transparent)]
+    History(#[from] BrokenHistory),
+    /// The record is no longer what the edit was made from: another
+    /// change came first.
+    #[error("it was changed or removed meanwhile")]
+    Changed,
+}
+
+/// What `edit` did.
+#[derive(Debug)]
+pub enum Edited<R> {
+    /// The record was `was`, and is `now`.
+    Changed { was: R, now: R },
+    /// The edit left the record as it was.
+    Unchanged(R),
 }
 
 /// Why `undo` failed; nothing was changed.
@@ -75,6 +101,8 @@ pub enum Reverted {
         todos: Vec<Todo>,
         renumbered: Vec<Renumbered>,
     },
+    /// The todo edited is as it was before, under the number it has now.
+    Edited { was: Todo, now: Todo },
 }
 
 /// What `undo` did, if anything, and the parts of the history it passed over.
@@ -167,6 +195,10 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
                             todos: S::Entry::read_all(&entries)?,
                             renumbered,
                         },
+                        Undone::Edited { was, now } => Reverted::Edited {
+                            was: was.read()?,
+                            now: now.read()?,
+                        },
                     })
                 }
                 None => None,
@@ -207,5 +239,78 @@ impl<S: Store<Todo>, C: Clock, U: UlidSource> App<S, C, U> {
         Ok(self
             .store
             .read(|list| list.find(&needle, Todo::mentions))??)
+    }
+}
+
+/// The use cases that hold for any record.
+impl<S, C: Clock, U: UlidSource> App<S, C, U> {
+    /// The record `reference` names, as it is now.
+    pub fn record<R: Record>(&self, reference: Ref) -> Result<R, EditError>
+    where
+        S: Store<R>,
+    {
+        let entry = self.store.read(|list| {
+            let at = list.position(&reference).ok_or_else(|| Unknown {
+                noun: R::WORDS.one,
+                refs: vec![reference],
+            })?;
+            Ok::<_, EditError>(list.entries()[at].read()?)
+        })?;
+        entry
+    }
+
+    /// Changes the record `reference` names into what `change` makes of
+    /// it, keeping its number and ULID; with `expected`, only if the record
+    /// still is that (number aside), as when it was handed to an editor.
+    pub fn edit<R: Record>(
+        &self,
+        reference: Ref,
+        expected: Option<&R>,
+        change: impl Fn(&R) -> R,
+    ) -> Result<Edited<R>, EditError>
+    where
+        S: Store<R>,
+    {
+        /// How an edit stops short of a change: an edit that changes
+        /// nothing stops as a failure would, so that nothing is written.
+        enum Stop<R> {
+            Failed(EditError),
+            Unchanged(R),
+        }
+        impl<R, E: Into<EditError>> From<E> for Stop<R> {
+            fn from(error: E) -> Self {
+                Self::Failed(error.into())
+            }
+        }
+        let edited = self.store.update(|list, history| {
+            history.usable()?;
+            let at = list.position(&reference).ok_or_else(|| Unknown {
+                noun: R::WORDS.one,
+                refs: vec![reference],
+            })?;
+            let entry = &list.entries()[at];
+            if let Some(expected) = expected
+                && !entry.holds(expected)?
+            {
+                return Err(Stop::Failed(EditError::Changed));
+            }
+            let was = entry.read()?;
+            let now = change(&was).with_id(Record::id(&was));
+            if now == was {
+                return Err(Stop::Unchanged(was));
+            }
+            let edited = entry.edited(now.clone())?;
+            let before = list.replace(at, edited.clone());
+            history.record(Change::Edited {
+                was: before,
+                now: edited,
+            });
+            Ok(Edited::Changed { was, now })
+        });
+        match edited {
+            Ok(edited) => Ok(edited),
+            Err(Stop::Unchanged(record)) => Ok(Edited::Unchanged(record)),
+            Err(Stop::Failed(error)) => Err(error),
+        }
     }
 }

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
 /// its hint: what completing a number offers. Read only; nothing is
 /// written, and a list that cannot be read offers nothing.
 fn numbers(digits: &str) -> Vec<(u64, String)> {
-    let store = JsonFileStore::new(cli::file_being_completed(), std::time::Duration::ZERO);
+    let store = JsonFileStore::new(cli::file_on_the_line(), std::time::Duration::ZERO);
     let app = App::new(store, SystemClock, RandomUlids);
     app.numbered(digits, 100)
         .map(|records| {

@@ -12,6 +12,21 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+use vocabulary::{FILE, LIST, NUMBERED, REMOVE, UNDO};
+
+#[path = "vocabulary/mod.rs"]
+mod vocabulary;
+
+/// The text of the `n`th record a list of `Account::list` holds.
+fn text(n: usize) -> String {
+    format!("Errand {n}")
+}
+
+/// A command line of the program, quoted for a shell.
+fn line(args: &[&str]) -> String {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    format!("{{project-name}} {}", quoted.join(" "))
+}
 
 /// The lines of the README's block after `heading`, comments and all.
 fn block_after(readme: &str, heading: &str) -> Vec<String> {
@@ -77,13 +92,13 @@ impl Account {
         self.run("bash", &["-c", script])
     }
 
-    /// A list of `count` todos, titled "Todo N", made by the program, in a
-    /// folder of its own, with no lock and no history beside it.
+    /// A list of `count` records, holding `text(n)`, made by the program,
+    /// in a folder of its own, with no lock and no history beside it.
     fn list(&self, count: usize) -> PathBuf {
         let dir = self.home.path().join("work");
         fs::create_dir_all(&dir).unwrap();
         let adds: Vec<String> = (1..=count)
-            .map(|n| format!("{{project-name}} add 'Todo {n}' >/dev/null"))
+            .map(|n| format!("{} >/dev/null", line(&vocabulary::create(&text(n)))))
             .collect();
         let made = self.sh(&format!("cd work && {}", adds.join(" && ")));
         assert!(
@@ -93,7 +108,7 @@ impl Account {
         );
         for beside in fs::read_dir(&dir).unwrap() {
             let beside = beside.unwrap().path();
-            if beside.file_name().is_some_and(|n| n != "todo.json") {
+            if beside.file_name().is_some_and(|n| n != FILE) {
                 fs::remove_file(beside).unwrap();
             }
         }
@@ -107,7 +122,7 @@ fn nothing_written(dir: &Path) {
         .unwrap()
         .map(|entry| entry.unwrap().file_name())
         .collect();
-    assert_eq!(names, ["todo.json"], "completion wrote beside the list");
+    assert_eq!(names, [FILE], "completion wrote beside the list");
 }
 
 #[test]
@@ -126,7 +141,7 @@ fn the_completion_and_manual_lines_work_in_a_fresh_home() {
     made(".zshrc");
     made(".config/fish/completions/{{project-name}}.fish");
     // man finds the pages by the PATH alone, as for a person who just installed.
-    for page in ["{{project-name}}", "{{project-name}}-done"] {
+    for page in ["{{project-name}}".to_owned(), format!("{{project-name}}-{REMOVE}")] {
         let found = account.sh(&format!("man -w {page}"));
         let found = String::from_utf8_lossy(&found.stdout).into_owned();
         assert!(
@@ -166,31 +181,33 @@ printf '%s\n' "{% raw %}${{COMPREPLY[@]}}{% endraw %}""#,
 }
 
 #[test]
-fn bash_completes_past_the_first_word_and_todo_numbers() {
+fn bash_completes_past_the_first_word_and_record_numbers() {
     let account = Account::new();
     let dir = account.list(12);
     let offers = |words: &[&str]| bash_offers(&account, &dir, words);
-    assert_eq!(offers(&["{{project-name}}", "d"]), ["done"]);
-    assert!(offers(&["{{project-name}}", "show", "--color", ""]).starts_with(&[
+    assert!(offers(&["{{project-name}}", &REMOVE[..2]]).contains(&REMOVE.into()));
+    assert!(offers(&["{{project-name}}", LIST, "--color", ""]).starts_with(&[
         "auto".into(),
         "always".into(),
         "never".into()
     ]));
     assert!(offers(&["{{project-name}}", "completions", ""]).contains(&"fish".into()));
-    assert_eq!(offers(&["{{project-name}}", "show", "--f"]), ["--file"]);
+    assert_eq!(offers(&["{{project-name}}", LIST, "--f"]), ["--file"]);
     assert!(offers(&["{{project-name}}", "git", ""]).contains(&"resolve".into()));
-    assert!(offers(&["{{project-name}}", "help", ""]).contains(&"done".into()));
+    assert!(offers(&["{{project-name}}", "help", ""]).contains(&REMOVE.into()));
     // Numbers that begin with what was typed, newest first.
-    assert_eq!(offers(&["{{project-name}}", "done", "1"]), ["12", "11", "10", "1"]);
+    for command in NUMBERED {
+        assert_eq!(offers(&["{{project-name}}", command, "1"]), ["12", "11", "10", "1"]);
+    }
     assert_eq!(
-        offers(&["{{project-name}}", "done", "3", "1"]),
+        offers(&["{{project-name}}", REMOVE, "3", "1"]),
         ["12", "11", "10", "1"]
     );
     nothing_written(&dir);
 }
 
 #[test]
-fn fish_completes_todo_numbers_with_their_titles() {
+fn fish_completes_record_numbers_with_their_hints() {
     let account = Account::new();
     let dir = account.list(12);
     let out = account.run(
@@ -198,7 +215,10 @@ fn fish_completes_todo_numbers_with_their_titles() {
         &[
             "-c",
             &format!(
-                "cd {dir:?}; complete -C '{{project-name}} done 1'; complete -C '{{project-name}} show --color '"
+                "cd {dir:?}; {} complete -C '{{project-name}} {LIST} --color '",
+                NUMBERED
+                    .map(|command| format!("complete -C '{{project-name}} {command} 1';"))
+                    .join(" ")
             ),
         ],
     );
@@ -209,11 +229,14 @@ fn fish_completes_todo_numbers_with_their_titles() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(
-        lines[..4],
-        ["12\tTodo 12", "11\tTodo 11", "10\tTodo 10", "1\tTodo 1"],
-        "{said}"
-    );
+    let numbers = [12, 11, 10, 1].map(|n| format!("{n}\t{}", vocabulary::hint(&text(n))));
+    for (after, command) in NUMBERED.iter().enumerate() {
+        assert_eq!(
+            lines[after * 4..after * 4 + 4],
+            numbers,
+            "after {command}: {said}"
+        );
+    }
     assert!(lines.contains(&"always"), "{said}");
     nothing_written(&dir);
 }
@@ -250,23 +273,23 @@ fn zsh_shows(account: &Account, dir: &Path, typed: &str) -> String {
     tmux(&["send-keys", &format!("cd {dir:?} && echo ready"), "Enter"]);
     wait_for("ready\n");
     tmux(&["send-keys", typed, "Tab"]);
-    wait_for("-- Todo");
+    wait_for(&format!("-- {}", vocabulary::hint(&text(1))));
     let shown = screen();
     tmux(&["kill-server"]);
     shown
 }
 
 #[test]
-fn zsh_completes_todo_numbers_with_their_titles_on_the_first_tab() {
+fn zsh_completes_record_numbers_with_their_hints_on_the_first_tab() {
     let account = Account::new();
     let dir = account.list(12);
-    let shown = zsh_shows(&account, &dir, "{{project-name}} done 1");
+    let shown = zsh_shows(&account, &dir, &format!("{{project-name}} {REMOVE} 1"));
     for number in [12, 11, 10, 1] {
         assert!(
             shown
                 .lines()
                 .any(|line| line.starts_with(&format!("{number} "))
-                    && line.ends_with(&format!("-- Todo {number}"))),
+                    && line.ends_with(&format!("-- {}", vocabulary::hint(&text(number))))),
             "#{number} not offered:\n{shown}"
         );
     }
@@ -281,8 +304,9 @@ fn the_one_list_line_names_the_list_every_folder_uses() {
     let elsewhere = home.path().join("a/b");
     fs::create_dir_all(&elsewhere).unwrap();
     let script = format!(
-        "{}\n\"$0\" add 'Buy milk' >/dev/null && cd a/b && \"$0\" show --json",
-        lines.join("\n")
+        "{}\n{} >/dev/null && cd a/b && \"$0\" {LIST} --json",
+        lines.join("\n"),
+        line(&vocabulary::create("Buy milk")).replacen("{{project-name}}", "\"$0\"", 1)
     );
     let out = Command::new("bash")
         .arg("-c")
@@ -300,8 +324,8 @@ fn the_one_list_line_names_the_list_every_folder_uses() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Buy milk"));
-    assert!(home.path().join("todo.json").exists());
-    assert!(!elsewhere.join("todo.json").exists());
+    assert!(home.path().join(FILE).exists());
+    assert!(!elsewhere.join(FILE).exists());
 }
 
 #[test]
@@ -326,17 +350,27 @@ fn the_manual_has_the_sections_of_a_manual_and_reads_as_sentences() {
     assert!(!roff.contains('`'), "raw backticks in the page");
     // Every page's footer names the program, not the command.
     let dir = account.home.path().join(".cargo/share/man/man1");
-    let done = fs::read_to_string(dir.join("{{project-name}}-done.1")).unwrap();
-    let title = done.lines().find(|l| l.starts_with(".TH")).unwrap();
+    let page = fs::read_to_string(dir.join(format!("{{project-name}}-{REMOVE}.1"))).unwrap();
+    let heading = page.lines().find(|l| l.starts_with(".TH")).unwrap();
     assert!(
-        title.contains(concat!("\"{{project-name}} ", env!("CARGO_PKG_VERSION"), "\"")),
-        "{title}"
+        heading.contains(concat!("\"{{project-name}} ", env!("CARGO_PKG_VERSION"), "\"")),
+        "{heading}"
     );
     assert!(!dir.join("{{project-name}}-help.1").exists());
     // As `man` shows it: a sentence ends before the next begins.
-    let shown = account.sh("MANWIDTH=80 man {{project-name}}-done");
+    // `--file`'s help is one sentence, as `--help` prints it.
+    let help = account.sh(&format!("{{project-name}} {REMOVE} --help"));
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let sentence = help
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("--file"))
+        .nth(1)
+        .unwrap()
+        .trim();
+    assert!(sentence.ends_with('.'), "{help}");
+    let shown = account.sh(&format!("MANWIDTH=80 man {{project-name}}-{REMOVE}"));
     let shown = String::from_utf8_lossy(&shown.stdout);
-    assert!(shown.contains("The todo list to use.\n"), "{shown}");
+    assert!(shown.contains(&format!("{sentence}\n")), "{shown}");
 }
 
 #[test]
@@ -403,12 +437,12 @@ fn the_session_run_in_the_checkout_leaves_nothing_untracked() {
     assert!(git(&["init", "-q"]).status.success());
     fs::copy(".gitignore", dir.path().join(".gitignore")).unwrap();
     for args in [
-        &["add", "Buy milk", "2 liters"][..],
-        &["done", "1"],
-        &["undo"],
+        vocabulary::create("Buy milk"),
+        vec![REMOVE, "1"],
+        vec![UNDO],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
-            .args(args)
+            .args(&args)
             .current_dir(dir.path())
             .env_remove("{{project-name | shouty_snake_case}}_FILE")
             .output()

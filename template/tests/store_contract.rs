@@ -1,6 +1,7 @@
 //! The behaviour every store must show, run against each store adapter.
-//! It speaks of records only through `vocabulary`: for another record type,
-//! change those lines and the whole contract holds for it.
+//! It speaks of records only through `vocabulary` (`tests/vocabulary/mod.rs`):
+//! for another record type, change that file and the whole contract holds
+//! for it.
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
@@ -14,30 +15,9 @@ use {{crate_name}}::ports::{Store, StoreError};
 use tempfile::TempDir;
 use vocabulary::Item;
 
-/// The record the contract stores, and how to make one.
-mod vocabulary {
-    use jiff::Timestamp;
-    use {{crate_name}}::domain::{Id, Title, Todo};
-    use ulid::Ulid;
-
-    pub type Item = Todo;
-
-    /// A record with number `id` that holds `text`.
-    pub fn record(id: Id, text: &str) -> Item {
-        Todo {
-            id,
-            ulid: Ulid::from_parts(1_700_000_000_000, u128::from(id.0)),
-            title: Title::new(text).unwrap(),
-            description: text.into(),
-            created_at: Timestamp::from_second(1_700_000_000).unwrap(),
-        }
-    }
-
-    /// The text `record` was made with.
-    pub fn text(record: &Item) -> &str {
-        &record.description
-    }
-}
+/// The record the contract stores, how to make one, and the text it holds.
+#[path = "vocabulary/mod.rs"]
+mod vocabulary;
 
 /// A store and whatever must live as long as it does.
 struct Fixture<S> {
@@ -79,7 +59,7 @@ fn json_file() -> Fixture<JsonFileStore<Item>> {
 }
 
 fn add<E: Entry<Record = Item>>(list: &mut List<E>, text: &str) -> Id {
-    Record::id(&list.add(|id| vocabulary::record(id, text)).unwrap())
+    Record::id(&list.add(|id| vocabulary::item(id, text)).unwrap())
 }
 
 fn add_ok(store: &impl Store<Item>, text: &str) -> Id {
@@ -161,7 +141,7 @@ fn removed_records_are_gone_and_ids_never_reused(store: impl Store<Item>) {
 fn add_recorded(store: &impl Store<Item>, text: &str) -> Id {
     store
         .update(|list, history| {
-            let added = list.add(|id| vocabulary::record(id, text)).unwrap();
+            let added = list.add(|id| vocabulary::item(id, text)).unwrap();
             history.record(Change::Added {
                 id: Record::id(&added),
                 ulid: Record::ulid(&added),
@@ -200,6 +180,7 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
             Ok::<_, Refused>(undone.map(|undone| match undone {
                 Undone::Added { entry } => vec![entry.id()],
                 Undone::Removed { entries, .. } => entries.iter().map(Entry::id).collect(),
+                Undone::Edited { was, .. } => vec![was.id()],
             }))
         })
         .unwrap()
@@ -249,7 +230,7 @@ fn a_change_the_list_no_longer_shows_is_not_undone(store: impl Store<Item>) {
     // The completed record is back on the list, whatever put it there.
     store
         .update(|list, _| {
-            list.restore(vec![vocabulary::record(Id(1), "one").into()]);
+            list.restore(vec![vocabulary::item(Id(1), "one").into()]);
             Ok::<_, StoreError>(())
         })
         .unwrap();

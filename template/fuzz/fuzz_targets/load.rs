@@ -6,10 +6,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use {{crate_name}}::adapters::json_file::{self, Checks, Document};
-use {{crate_name}}::domain::{Entry, Needle, Todo};
+use {{crate_name}}::domain::{Entry, Needle};
+use vocabulary::Item;
 
-/// The record the fuzzer feeds the store.
-type Item = Todo;
+/// The record the fuzzer feeds the store, in the proofs' vocabulary.
+#[path = "../../tests/vocabulary/mod.rs"]
+mod vocabulary;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(doc) = json_file::parse::<Item>("list.json", data.to_vec(), Checks::Shape) {

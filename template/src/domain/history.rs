@@ -28,6 +28,8 @@ pub enum Change<E> {
     Added { id: Id, ulid: Ulid },
     /// Records were taken off the list at `at`, for good: each kept whole.
     Removed { at: Timestamp, entries: Vec<E> },
+    /// A record was changed in place from `was` to `now`, both kept whole.
+    Edited { was: E, now: E },
     /// The change numbered `change` was undone.
     Undid { change: u64 },
 }
@@ -146,9 +148,18 @@ impl<E: Entry> Change<E> {
                 let mut holds = Holds::new(list);
                 entries.iter().any(|e| !holds.holds(e.ulid()))
             }
+            Self::Edited { now, .. } => holding(list, now).is_some(),
             Self::Undid { .. } => false,
         }
     }
+}
+
+/// Where `list` holds the record of `entry` as `entry` has it, number
+/// aside; none where it does not, or where either cannot be read.
+fn holding<E: Entry>(list: &List<E>, entry: &E) -> Option<usize> {
+    let at = list.position(&Ref::Ulid(entry.ulid()))?;
+    let record = entry.read().ok()?;
+    list.entries()[at].holds(&record).ok()?.then_some(at)
 }
 
 /// The latest change of `journal` that was not undone and that `list`
@@ -255,6 +266,9 @@ pub enum Undone<E> {
         entries: Vec<E>,
         renumbered: Vec<Renumbered>,
     },
+    /// The record edited is as it `was` again, under the number it has
+    /// now; `now` is what the edit had made of it.
+    Edited { was: E, now: E },
 }
 
 /// Why a change could not be undone; the list is left as it was.
@@ -270,7 +284,8 @@ pub enum CannotUndo {
 
 /// Undoes `change`, which `list` shows, on `list`: an addition is taken
 /// off; removed records not on the list are put back with their numbers,
-/// in creation order. The list's next number stays: numbers are never
+/// in creation order; an edited record is as it was before, if it is still
+/// as the edit left it. The list's next number stays: numbers are never
 /// given out twice. None for a change the list does not show.
 pub fn undo<E: Entry>(
     list: &mut List<E>,
@@ -299,6 +314,15 @@ pub fn undo<E: Entry>(
                 entries: missing,
                 renumbered,
             }))
+        }
+        Change::Edited { was, now } => {
+            let Some(at) = holding(list, &now) else {
+                return Ok(None);
+            };
+            let current = &list.entries()[at];
+            let back = current.edited(was.read()?.with_id(current.id()))?;
+            let now = list.replace(at, back.clone());
+            Ok(Some(Undone::Edited { was: back, now }))
         }
         Change::Undid { .. } => Ok(None),
     }
@@ -378,7 +402,7 @@ mod tests {
     }
 
     #[test]
-    fn undoing_a_done_puts_the_records_back_where_they_were() {
+    fn undoing_a_removal_puts_the_records_back_where_they_were() {
         let mut list = list(&[1, 2, 3, 4]);
         let next = list.next_id();
         let removal = remove(&mut list, &[3, 1]);
@@ -400,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn undoing_a_done_half_undone_by_hand_puts_back_only_what_is_missing() {
+    fn undoing_a_removal_half_undone_by_hand_puts_back_only_what_is_missing() {
         let mut list = list(&[1, 2, 3]);
         let removal = remove(&mut list, &[1, 2]);
         let Change::Removed { entries, .. } = removal.clone() else {

@@ -174,6 +174,19 @@ impl<E: Entry> List<E> {
             .copied()
     }
 
+    /// Where the record `reference` names is on the list, if it is.
+    pub fn position(&self, reference: &Ref) -> Option<usize> {
+        Positions::of(&self.entries, 1).find(&self.entries, reference, 0)
+    }
+
+    /// Puts `entry` in the place of the record at `position`, and returns
+    /// that record's entry. The caller makes sure the two are one record:
+    /// the same number and ULID.
+    pub fn replace(&mut self, position: usize, entry: E) -> E {
+        debug_assert_eq!(entry.ulid(), self.entries[position].ulid());
+        std::mem::replace(&mut self.entries[position], entry)
+    }
+
     /// Puts records back that were removed, each where it was in the order
     /// the records were made (that of their ULIDs), with its number. The
     /// caller makes sure that no record on the list has one of those

@@ -44,7 +44,7 @@ impl Words {
 }
 
 /// One thing a list holds, with its number and its permanent identity.
-pub trait Record: Clone {
+pub trait Record: Clone + PartialEq {
     /// What messages call it and its removal.
     const WORDS: Words;
 
@@ -67,7 +67,19 @@ pub trait Entry: From<Self::Record> + Clone {
     fn read(&self) -> Result<Self::Record, Unreadable>;
     /// The same record with number `id`.
     fn renumbered(&self, id: Id) -> Result<Self, Unreadable> {
-        Ok(Self::from(self.read()?.with_id(id)))
+        self.edited(self.read()?.with_id(id))
+    }
+    /// This entry holding `record` instead, one with the same ULID: a
+    /// store that keeps more beside a record (fields it does not know)
+    /// keeps that here.
+    fn edited(&self, record: Self::Record) -> Result<Self, Unreadable> {
+        Ok(Self::from(record))
+    }
+    /// Whether this entry's record is `record`, but for its number, which
+    /// a merge may have changed.
+    fn holds(&self, record: &Self::Record) -> Result<bool, Unreadable> {
+        let mine = self.read()?;
+        Ok(record.clone().with_id(Record::id(&mine)) == mine)
     }
     /// Every record of `entries`, in order, or the first that cannot be
     /// read. A store that can read many at once faster says so here.

@@ -96,7 +96,7 @@ fn a_held_lock_makes_writers_wait_then_give_up_but_not_readers() {
     let started = Instant::now();
     let add = run(dir.path(), &and(create("x"), &["--lock-timeout", "0.5"]));
     let waited = started.elapsed();
-    assert_fails(&add, 75, &format!("another {{project-name}} is changing {FILE}"));
+    assert_fails(&add, 75, &format!("another {NAME} is changing {FILE}"));
     assert!(
         waited >= Duration::from_millis(500),
         "gave up after {waited:?}"

@@ -85,7 +85,7 @@ fn a_real_file_size_limit_changes_nothing() {
     assert!(before.len() > 512);
     // `ulimit -f 1` caps files at 512 bytes, as a full disk would. The
     // kernel answers a write past it with SIGXFSZ, which kills a process
-    // that does not deal with it: {{project-name}} must, to clean up and say why.
+    // that does not deal with it: the program must, to clean up and say why.
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -f 1; exec \"$0\" \"$@\"")

@@ -91,7 +91,7 @@ fn a_terminal_learns_how_many_more_the_list_holds_than_it_shows() {
     }
     let (code, shown) = on_a_terminal(dir.path(), 80, &format!("'{BIN}' {LIST} 1"));
     assert_eq!(code, Some(0), "{shown}");
-    assert!(shown.contains(&format!("and 2 more {NOUN}s")), "{shown}");
+    assert!(shown.contains(&format!("and 2 more {NOUNS}")), "{shown}");
     // Piped, the output is the records alone, for other programs.
     let piped = run(dir.path(), &[LIST, "1"]);
     assert!(!String::from_utf8_lossy(&piped.stdout).contains("more"));

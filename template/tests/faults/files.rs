@@ -61,7 +61,7 @@ fn files_that_are_not_lists_are_refused_and_left_alone() {
         (
             "a newer version",
             format!("{% raw %}{{\"version\": 7, \"{COLLECTION}\": \"new shape\"}}{% endraw %}").into_bytes(),
-            "written by a newer {{project-name}}".into(),
+            format!("written by a newer {NAME}"),
         ),
         (
             "a record is a string",

@@ -58,7 +58,7 @@ impl Repos {
 
     /// The binary in `dir`, with the same settings as `git`, which it runs,
     /// to be given arguments and more settings.
-    pub(super) fn todo_command(&self, dir: &Path) -> Command {
+    pub(super) fn program_command(&self, dir: &Path) -> Command {
         let mut cmd = {{crate_name}}(dir);
         cmd.env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -66,8 +66,9 @@ impl Repos {
         cmd
     }
 
-    pub(super) fn todo(&self, dir: &Path, args: &[&str]) -> Output {
-        self.todo_command(dir).args(args).output().unwrap()
+    /// The binary run in `dir` on `args`, with the same settings as `git`.
+    pub(super) fn program(&self, dir: &Path, args: &[&str]) -> Output {
+        self.program_command(dir).args(args).output().unwrap()
     }
 
     /// Creates a record holding `text` in `dir`, made `time` seconds into
@@ -92,7 +93,7 @@ impl Repos {
     pub(super) fn clone(&self, name: &str) -> PathBuf {
         self.ok(self.root.path(), &["clone", "-q", "origin.git", name]);
         let dir = self.path(name);
-        assert_ok(&self.todo(&dir, &["git", "setup"]));
+        assert_ok(&self.program(&dir, &["git", "setup"]));
         dir
     }
 
@@ -248,7 +249,7 @@ fn the_same_change_pulled_both_ways_says_which_number_moved() {
     // b's record was made later, so it has the larger ULID and moves.
     let said = stderr(&out);
     assert!(
-        said.contains(&format!("{FILE}: #2 'from b' is now #3")),
+        said.contains(&format!("{FILE}: #2 {} is now #3", named("from b"))),
         "{said}"
     );
     let merged = records(&b);
@@ -265,7 +266,10 @@ fn a_clone_without_the_driver_is_repaired_by_resolve() {
     let a = started(&repos, 2);
     let b = repos.clone("b");
     // b never ran setup: git merges the list as text.
-    repos.ok(&b, &["config", "--remove-section", "merge.{{project-name}}"]);
+    repos.ok(
+        &b,
+        &["config", "--remove-section", &format!("merge.{NAME}")],
+    );
     assert_ok(&run(&a, &create("from a")));
     repos.commit(&a, "From a");
     repos.ok(&a, &["push", "-q", "origin", "HEAD:main"]);
@@ -286,20 +290,20 @@ fn a_clone_without_the_driver_is_repaired_by_resolve() {
     let shown = run(&b, &[LIST]);
     assert_fails(&shown, 65, "conflict markers");
     assert!(
-        stderr(&shown).contains("{{project-name}} git resolve"),
+        stderr(&shown).contains(&format!("{NAME} git resolve")),
         "{}",
         stderr(&shown)
     );
 
-    let resolved = repos.todo(&b, &["git", "resolve"]);
+    let resolved = repos.program(&b, &["git", "resolve"]);
     assert_ok(&resolved);
     repos.ok(&b, &["add", FILE]);
     repos.ok(&b, &["commit", "-q", "--no-edit"]);
     let expected: BTreeSet<String> = ["start 1", "from a", "from b"].map(String::from).into();
     assert_eq!(texts(&b), expected);
 
-    // Nothing left to resolve: said, and no harm done.
-    let again = repos.todo(&b, &["git", "resolve"]);
+    // Nothing left to resolve: said, and no harm comes of it.
+    let again = repos.program(&b, &["git", "resolve"]);
     assert_ok(&again);
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to resolve"));
 }
@@ -309,7 +313,7 @@ fn one_field_changed_two_ways_is_a_conflict_and_the_rest_is_merged() {
     let repos = Repos::new();
     let a = started(&repos, 2);
     let b = repos.clone("b");
-    let retitle = |dir: &Path, text: &str| {
+    let set_text = |dir: &Path, text: &str| {
         let path = dir.join(FILE);
         let list = fs::read_to_string(&path).unwrap();
         let from = format!("\"{TEXT}\": \"start 1\"");
@@ -319,11 +323,11 @@ fn one_field_changed_two_ways_is_a_conflict_and_the_rest_is_merged() {
         )
         .unwrap();
     };
-    retitle(&a, "start one");
+    set_text(&a, "start one");
     assert_ok(&run(&a, &create("from a")));
     repos.commit(&a, "From a");
     repos.ok(&a, &["push", "-q", "origin", "HEAD:main"]);
-    retitle(&b, "start uno");
+    set_text(&b, "start uno");
     assert_ok(&run(&b, &[REMOVE, "2"]));
     repos.commit(&b, "From b");
 
@@ -332,7 +336,8 @@ fn one_field_changed_two_ways_is_a_conflict_and_the_rest_is_merged() {
     let said = stderr(&pulled);
     assert!(
         said.contains(&format!(
-            "conflict in #1 'start one': \"{TEXT}\" is \"start one\" on one side and \"start uno\" on the other"
+            "conflict in #1 {}: \"{TEXT}\" is \"start one\" on one side and \"start uno\" on the other",
+            named("start one")
         )),
         "{said}"
     );
@@ -357,12 +362,12 @@ fn one_field_changed_two_ways_is_a_conflict_and_the_rest_is_merged() {
 fn setup_is_said_once_and_keeps_the_lock_and_the_history_out_of_status() {
     let repos = Repos::new();
     let a = started(&repos, 1);
-    let again = repos.todo(&a, &["git", "setup"]);
+    let again = repos.program(&a, &["git", "setup"]);
     assert_ok(&again);
     let said = String::from_utf8_lossy(&again.stdout).into_owned();
     assert!(said.contains("already"), "{said}");
     let attributes = fs::read_to_string(a.join(".gitattributes")).unwrap();
-    assert_eq!(attributes, format!("/{FILE} merge={{project-name}}\n"));
+    assert_eq!(attributes, format!("/{FILE} merge={NAME}\n"));
     assert!(
         a.join(lock_name()).exists(),
         "the list was changed, so locked"
@@ -372,7 +377,7 @@ fn setup_is_said_once_and_keeps_the_lock_and_the_history_out_of_status() {
     let checked = repos.ok(&a, &["check-attr", "merge", "--", FILE]);
     assert_eq!(
         String::from_utf8_lossy(&checked.stdout),
-        format!("{FILE}: merge: {{project-name}}\n")
+        format!("{FILE}: merge: {NAME}\n")
     );
     // The history is this clone's own, as its undo is: kept out too.
     assert_ok(&run(&a, &[REMOVE, "1"]));
@@ -391,9 +396,9 @@ fn a_list_in_a_folder_with_an_odd_name_is_set_up_for_that_path() {
     let folder = a.join("our [lists]");
     fs::create_dir(&folder).unwrap();
     let list = format!("our [lists]/shared {FILE}");
-    assert_ok(&repos.todo(&a, &["--file", &list, "git", "setup"]));
+    assert_ok(&repos.program(&a, &["--file", &list, "git", "setup"]));
     let checked = repos.ok(&a, &["check-attr", "merge", "--", &list]);
-    assert!(String::from_utf8_lossy(&checked.stdout).ends_with(": merge: {{project-name}}\n"));
+    assert!(String::from_utf8_lossy(&checked.stdout).ends_with(&format!(": merge: {NAME}\n")));
     let other = repos.ok(&a, &["check-attr", "merge", "--", "our [lists]/other.json"]);
     assert!(String::from_utf8_lossy(&other.stdout).ends_with(": merge: unspecified\n"));
     let in_folder = format!("shared {FILE}");

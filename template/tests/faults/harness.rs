@@ -10,7 +10,9 @@ use tempfile::TempDir;
 
 pub use super::vocabulary::*;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_{{project-name}}");
+/// The program's name, which `git setup` gives its merge driver too.
+pub const NAME: &str = env!("CARGO_PKG_NAME");
+pub const BIN: &str = env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME")));
 
 /// The binary, run in `dir`, free of settings from the caller's environment.
 pub fn {{crate_name}}(dir: &Path) -> Command {
@@ -242,7 +244,7 @@ impl GitRepo {
         ] {
             repo.git(&["config", key, value]);
         }
-        assert_ok(&repo.todo(&["git", "setup"]));
+        assert_ok(&repo.program(&["git", "setup"]));
         repo
     }
 
@@ -280,7 +282,8 @@ impl GitRepo {
         self.settled({{crate_name}}(&self.path()))
     }
 
-    pub fn todo(&self, args: &[&str]) -> Output {
+    /// The binary run in the repository on `args`.
+    pub fn program(&self, args: &[&str]) -> Output {
         self.{{crate_name}}().args(args).output().unwrap()
     }
 

@@ -161,7 +161,7 @@ fn with_stdout(dir: &std::path::Path, stdout: &fs::File, args: &[&str]) -> std::
 fn a_change_that_was_saved_is_reported_as_saved_when_its_output_fails() {
     let dir = scratch();
     // A full disk, from a device node of the test's own. (A closed or
-    // read-only stdout will not do: Rust programs take a write there as done.)
+    // read-only stdout will not do: Rust programs take a write there as made.)
     private_device(dir.path(), "full", ["c", "1", "7"]);
     let full = fs::OpenOptions::new()
         .write(true)

@@ -105,7 +105,7 @@ fn a_last_line_without_its_line_break_still_counts() {
 fn started() -> GitRepo {
     let repo = GitRepo::new();
     for text in ["Buy milk", "Pay rent"] {
-        assert_ok(&repo.todo(&create(text)));
+        assert_ok(&repo.program(&create(text)));
     }
     repo.commit("Start the list");
     repo
@@ -115,11 +115,11 @@ fn started() -> GitRepo {
 fn a_removal_survives_a_checkout_of_a_branch_without_it() {
     let repo = started();
     repo.git(&["branch", "side"]);
-    assert_ok(&repo.todo(&[REMOVE, "1"]));
+    assert_ok(&repo.program(&[REMOVE, "1"]));
     repo.commit("Buy milk");
     repo.git(&["checkout", "-q", "side"]);
     // The list of a branch that never saw the removal, changed there.
-    assert_ok(&repo.todo(&create("side work")));
+    assert_ok(&repo.program(&create("side work")));
     repo.commit("Side work");
     repo.git(&["checkout", "-q", "-"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
@@ -129,13 +129,13 @@ fn a_removal_survives_a_checkout_of_a_branch_without_it() {
 #[test]
 fn a_removal_survives_a_stash_while_the_list_changes() {
     let repo = started();
-    assert_ok(&repo.todo(&[REMOVE, "1"]));
+    assert_ok(&repo.program(&[REMOVE, "1"]));
     repo.git(&["stash", "-q"]);
     // The list as committed: the record is back on it, so not in the history.
     assert!(history(&repo.path()).is_empty());
     each_of(&repo.path(), &["Buy milk", "Pay rent"], "stashed");
     // Work goes on while the removal is stashed, and is committed first.
-    assert_ok(&repo.todo(&create("Call mom")));
+    assert_ok(&repo.program(&create("Call mom")));
     repo.commit("Call mom");
     repo.git(&["stash", "pop", "-q"]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
@@ -149,7 +149,7 @@ fn a_removal_survives_a_stash_while_the_list_changes() {
 #[test]
 fn a_removal_survives_a_reset_past_its_commit() {
     let repo = started();
-    assert_ok(&repo.todo(&[REMOVE, "1"]));
+    assert_ok(&repo.program(&[REMOVE, "1"]));
     repo.commit("Buy milk");
     let removal = repo.git(&["rev-parse", "HEAD"]);
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
@@ -157,7 +157,7 @@ fn a_removal_survives_a_reset_past_its_commit() {
     assert!(history(&repo.path()).is_empty());
     each_of(&repo.path(), &["Buy milk", "Pay rent"], "reset");
     // Work goes on, then the removal is picked back.
-    assert_ok(&repo.todo(&create("Call mom")));
+    assert_ok(&repo.program(&create("Call mom")));
     repo.commit("Call mom");
     repo.git(&["cherry-pick", removal.trim()]);
     assert_eq!(history(&repo.path()), ["Buy milk"]);
@@ -310,8 +310,8 @@ fn a_long_history_of_records_gone_costs_little_to_read() {
     const GONE: u64 = 100_000;
     let dir = scratch();
     let dir = dir.path();
-    // Records added here and completed in another clone, whose list was
-    // merged in: the history holds their additions, and nothing completed.
+    // Records added here and removed in another clone, whose list was
+    // merged in: the history holds their additions, and no removal.
     let mut history = format!("{% raw %}{{\"version\": 1, \"history\": \"{COLLECTION}\"}}{% endraw %}\n");
     for n in 1..=GONE {
         let ulid = ulid(n);

@@ -70,7 +70,7 @@ fn another_users_link_in_a_shared_folder_is_not_followed() {
     let secret = dir.path().join("secret");
     fs::write(&secret, "root's alone").unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
-    // Another user leaves a link where root will run {{project-name}}.
+    // Another user leaves a link where root will run the program.
     by_nobody(&shared, &["ln", "-s", "../secret", FILE]);
     for args in [&create("x")[..], &[LIST]] {
         let out = run(&shared, args);

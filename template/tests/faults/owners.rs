@@ -62,7 +62,8 @@ fn a_list_changed_by_root_stays_its_owners() {
         let meta = fs::metadata(home.join(name)).unwrap();
         (meta.uid(), meta.gid(), meta.mode() & 0o7777)
     };
-    // `sudo {{project-name}} add` in someone's folder: the new list and its lock are theirs.
+    // Root (as under `sudo`) creating in someone's folder: the new list and
+    // its lock are theirs.
     assert_ok(&run(&home, &create("by root, first")));
     assert_eq!((owner(FILE).0, owner(FILE).1), (NOBODY, NOBODY));
     assert_eq!((owner(&lock).0, owner(&lock).1), (NOBODY, NOBODY));
@@ -70,7 +71,7 @@ fn a_list_changed_by_root_stays_its_owners() {
     fs::set_permissions(home.join(FILE), fs::Permissions::from_mode(0o640)).unwrap();
     assert_ok(&run(&home, &create("by root, again")));
     assert_eq!(owner(FILE), (NOBODY, NOBODY, 0o640));
-    // A lock file root made and kept (as an older {{project-name}} did) locks no one out.
+    // A lock file root made and kept (as an older version did) locks no one out.
     std::os::unix::fs::chown(home.join(&lock), Some(0), Some(0)).unwrap();
     fs::set_permissions(home.join(&lock), fs::Permissions::from_mode(0o644)).unwrap();
     // And the owner goes on using the list.

@@ -88,7 +88,7 @@ fn path_with_the_program(repos: &Repos) -> OsString {
 fn installed_clone(repos: &Repos, name: &str) -> PathBuf {
     let dir = plain_clone(repos, name);
     let setup = repos
-        .todo_command(&dir)
+        .program_command(&dir)
         .args(["git", "setup"])
         .env("PATH", path_with_the_program(repos))
         .output()
@@ -170,12 +170,12 @@ fn a_driver_git_cannot_run_leaves_a_merge_writers_refuse_until_resolved() {
     // change made on it would be taken for the merge.
     let left = fs::read(a.join(FILE)).unwrap();
     for writer in [create("while unmerged"), vec![REMOVE, "1"], vec![UNDO]] {
-        let out = repos.todo(&a, &writer);
+        let out = repos.program(&a, &writer);
         assert_fails(&out, 65, "git resolve");
         assert_eq!(fs::read(a.join(FILE)).unwrap(), left, "{writer:?}");
     }
     for reader in [vec![LIST], vec![SEARCH, "from"]] {
-        let out = repos.todo(&a, &reader);
+        let out = repos.program(&a, &reader);
         assert_ok(&out);
         assert!(
             stderr(&out).contains("git resolve"),
@@ -184,11 +184,11 @@ fn a_driver_git_cannot_run_leaves_a_merge_writers_refuse_until_resolved() {
         );
     }
 
-    assert_ok(&repos.todo(&a, &["git", "resolve"]));
+    assert_ok(&repos.program(&a, &["git", "resolve"]));
     repos.ok(&a, &["add", FILE]);
     repos.ok(&a, &["commit", "--no-edit", "-q"]);
     assert_eq!(texts_in(&a), set(&["start 1", "from a", "from b"]));
-    let after = repos.todo(&a, &create("after"));
+    let after = repos.program(&a, &create("after"));
     assert_ok(&after);
     let err = stderr(&after);
     assert!(
@@ -201,7 +201,7 @@ fn a_driver_git_cannot_run_leaves_a_merge_writers_refuse_until_resolved() {
 fn setup_says_to_choose_how_pull_joins_until_pull_rebase_is_set() {
     let repos = Repos::new();
     let a = plain_clone(&repos, "a");
-    let first = repos.todo(&a, &["git", "setup"]);
+    let first = repos.program(&a, &["git", "setup"]);
     assert_ok(&first);
     assert!(said(&first).contains("pull.rebase"), "{}", said(&first));
     for (scope, value) in [
@@ -211,7 +211,7 @@ fn setup_says_to_choose_how_pull_joins_until_pull_rebase_is_set() {
     ] {
         let b = plain_clone(&repos, &format!("b{scope}{value}"));
         repos.ok(&b, &["config", scope, "pull.rebase", value]);
-        let out = repos.todo(&b, &["git", "setup"]);
+        let out = repos.program(&b, &["git", "setup"]);
         assert_ok(&out);
         assert!(
             !said(&out).contains("pull.rebase"),
@@ -277,7 +277,7 @@ fn undo_after_a_rebase_names_the_number_the_record_has_now() {
     let now = number_of(&a, "mine").unwrap();
     assert!(now > before, "#{before} is now #{now}: {}", stderr(&pulled));
 
-    let undone = repos.todo(&a, &[UNDO]);
+    let undone = repos.program(&a, &[UNDO]);
     assert_ok(&undone);
     let out = String::from_utf8_lossy(&undone.stdout).into_owned();
     let line = out.lines().find(|l| l.contains("mine")).unwrap_or_default();
@@ -286,7 +286,7 @@ fn undo_after_a_rebase_names_the_number_the_record_has_now() {
 }
 
 #[test]
-fn undo_of_a_completion_after_a_merge_gives_the_record_a_free_number() {
+fn undo_of_a_removal_after_a_merge_gives_the_record_a_free_number() {
     let repos = Repos::new();
     let a = started(&repos, 2);
     let b = repos.clone("b");
@@ -294,7 +294,7 @@ fn undo_of_a_completion_after_a_merge_gives_the_record_a_free_number() {
     assert_eq!(number_of(&a, "mine"), Some(3));
     repos.commit(&a, "Mine");
     assert_ok(&run(&a, &[REMOVE, "3"]));
-    repos.commit(&a, "Mine, completed");
+    repos.commit(&a, "Mine, removed");
     assert_ok(&run(&b, &create("theirs")));
     repos.commit(&b, "Theirs");
     push(&repos, &b);
@@ -303,7 +303,7 @@ fn undo_of_a_completion_after_a_merge_gives_the_record_a_free_number() {
     assert_eq!(number_of(&a, "theirs"), Some(3));
 
     // #3 is theirs now: mine comes back under another number, and says which.
-    let undone = repos.todo(&a, &[UNDO]);
+    let undone = repos.program(&a, &[UNDO]);
     let told = said(&undone);
     assert_eq!(undone.status.code(), Some(0), "{told}");
     let mine = number_of(&a, "mine").unwrap();
@@ -333,7 +333,7 @@ fn setup_refuses_a_committed_gitattributes_that_links_outside() {
     );
     let exclude = b.join(".git/info/exclude");
     let excluded = fs::read(&exclude).unwrap();
-    let out = repos.todo(&b, &["git", "setup"]);
+    let out = repos.program(&b, &["git", "setup"]);
     assert_fails(&out, 69, ".gitattributes");
     assert!(stderr(&out).contains("link"), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(&victim).unwrap(), VICTIM);
@@ -350,7 +350,7 @@ fn setup_refuses_an_exclude_file_that_links_outside_and_changes_nothing() {
     let exclude = a.join(".git/info/exclude");
     fs::remove_file(&exclude).unwrap();
     symlink(&victim, &exclude).unwrap();
-    let out = repos.todo(&a, &["git", "setup"]);
+    let out = repos.program(&a, &["git", "setup"]);
     assert_fails(&out, 69, "exclude");
     assert!(stderr(&out).contains("link"), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(&victim).unwrap(), VICTIM);
@@ -373,7 +373,7 @@ fn setup_changes_nothing_when_git_config_cannot_be_written() {
         // mode, but git writes no config while its lock is there.
         let lock = a.join(".git/config.lock");
         fs::write(&lock, "").unwrap();
-        let out = repos.todo(&a, &["git", "setup"]);
+        let out = repos.program(&a, &["git", "setup"]);
         assert_eq!(out.status.code(), Some(69), "{}", said(&out));
         assert_eq!(
             fs::read_to_string(a.join(".gitattributes")).ok().as_deref(),
@@ -384,7 +384,7 @@ fn setup_changes_nothing_when_git_config_cannot_be_written() {
         assert_eq!(fs::read(&exclude).unwrap(), excluded);
 
         fs::remove_file(&lock).unwrap();
-        assert_ok(&repos.todo(&a, &["git", "setup"]));
+        assert_ok(&repos.program(&a, &["git", "setup"]));
         assert!(config(&repos, &a, DRIVER).is_some());
     }
 }
@@ -395,12 +395,12 @@ fn a_list_named_like_an_option_merges_with_the_driver() {
     let list = "./-x.json";
     let with = |args: Vec<&'static str>| and(vec!["--file", list], &args);
     let a = plain_clone(&repos, "a");
-    assert_ok(&repos.todo(&a, &with(vec!["git", "setup"])));
+    assert_ok(&repos.program(&a, &with(vec!["git", "setup"])));
     assert_ok(&run(&a, &with(create("start"))));
     repos.commit(&a, "Start");
     push(&repos, &a);
     let b = plain_clone(&repos, "b");
-    assert_ok(&repos.todo(&b, &with(vec!["git", "setup"])));
+    assert_ok(&repos.program(&b, &with(vec!["git", "setup"])));
     assert_ok(&run(&b, &with(create("from b"))));
     repos.commit(&b, "From b");
     push(&repos, &b);
@@ -413,14 +413,14 @@ fn a_list_named_like_an_option_merges_with_the_driver() {
     assert_eq!(merged, set(&["start", "from a", "from b"]));
 }
 
-/// A path that would set the terminal's title, clear its screen and start
-/// a line of its own, were it printed as it is.
+/// A path that would name the terminal's window, clear its screen and
+/// start a line of its own, were it printed as it is.
 const HOSTILE: &str = "our\u{1b}]0;pwned\u{7}list\u{1b}[2J\npwned.json";
 
 /// Three versions of a list in `dir`, as git gives them to the driver:
-/// `base`, `ours` and `theirs`. With `conflict`, both sides retitle the
-/// one record, each its own way; otherwise each adds a record, both under
-/// the same number.
+/// `base`, `ours` and `theirs`. With `conflict`, both sides change the
+/// text of the one record, each its own way; otherwise each adds a record,
+/// both under the same number.
 fn sides(dir: &Path, conflict: bool) -> [PathBuf; 3] {
     let folder = |name: &str| {
         let folder = dir.join(name);
@@ -529,7 +529,7 @@ fn a_clone_that_never_ran_setup_keeps_its_own_files_out_of_git_status() {
     started(&repos, 2);
     let c = plain_clone(&repos, "c");
     for writer in [create("in c"), vec![REMOVE, "1"]] {
-        assert_ok(&repos.todo(&c, &writer));
+        assert_ok(&repos.program(&c, &writer));
         let status = repos.ok(&c, &["status", "--porcelain", "--untracked-files=all"]);
         assert_eq!(
             String::from_utf8_lossy(&status.stdout),
@@ -552,11 +552,11 @@ fn newcomer_pulls(repos: &Repos, dir: &Path, has_driver: bool) -> bool {
     let unmerged = repos.ok(dir, &["ls-files", "-u", "--", FILE]);
     assert!(!unmerged.stdout.is_empty(), "{}", stderr(&pulled));
     assert_fails(
-        &repos.todo(dir, &create("while unmerged")),
+        &repos.program(dir, &create("while unmerged")),
         65,
         "git resolve",
     );
-    assert_ok(&repos.todo(dir, &["git", "resolve"]));
+    assert_ok(&repos.program(dir, &["git", "resolve"]));
     repos.ok(dir, &["add", FILE]);
     repos.ok(dir, &["commit", "--no-edit", "-q"]);
     // A rebase stopped at the list goes on once its commit is made.
@@ -576,17 +576,17 @@ fn newcomer_pulls(repos: &Repos, dir: &Path, has_driver: bool) -> bool {
 fn three_newcomers_share_a_list_as_the_readme_says() {
     let repos = Repos::new();
     let a = plain_clone(&repos, "a");
-    assert_ok(&repos.todo(&a, &["git", "setup"]));
+    assert_ok(&repos.program(&a, &["git", "setup"]));
     let mut expected = BTreeSet::new();
     for text in ["start 1", "start 2"] {
-        assert_ok(&repos.todo(&a, &create(text)));
+        assert_ok(&repos.program(&a, &create(text)));
         expected.insert(text.to_owned());
     }
     repos.ok(&a, &["add", "-A"]);
     repos.ok(&a, &["commit", "-q", "-m", "Start"]);
     repos.ok(&a, &["push", "-q"]);
     let b = plain_clone(&repos, "b");
-    assert_ok(&repos.todo(&b, &["git", "setup"]));
+    assert_ok(&repos.program(&b, &["git", "setup"]));
     // c never runs setup: git merges its list as text.
     let c = plain_clone(&repos, "c");
     let clones = [(&a, "a", true), (&b, "b", true), (&c, "c", false)];
@@ -600,10 +600,10 @@ fn three_newcomers_share_a_list_as_the_readme_says() {
         for (dir, name, has_driver) in clones {
             let [first, second] = [1, 2].map(|n| format!("round {round} {name} {n}"));
             for text in [&first, &second] {
-                assert_ok(&repos.todo(dir, &create(text)));
+                assert_ok(&repos.program(dir, &create(text)));
             }
             let id = number_of(dir, &first).unwrap().to_string();
-            assert_ok(&repos.todo(dir, &[REMOVE, &id]));
+            assert_ok(&repos.program(dir, &[REMOVE, &id]));
             expected.insert(second);
 
             // Whatever `git status` shows is shared: no file of this clone's own.

@@ -71,7 +71,7 @@ struct Run {
     repo: GitRepo,
     /// Texts of the records `REMOVE` reported, or a killed `REMOVE` took
     /// off the list, and that `UNDO` did not put back since, nor a hand.
-    completed: BTreeSet<String>,
+    removed: BTreeSet<String>,
     /// Texts of every record a `REMOVE` reported or was run on: the only
     /// ones the history may show.
     ever: BTreeSet<String>,
@@ -87,7 +87,7 @@ impl Run {
     fn new() -> Self {
         Self {
             repo: GitRepo::new(),
-            completed: BTreeSet::new(),
+            removed: BTreeSet::new(),
             ever: BTreeSet::new(),
             whole: BTreeMap::new(),
             made: 0,
@@ -110,7 +110,7 @@ impl Run {
 
     /// Every record on the list, oldest first.
     fn listed(&mut self) -> Result<Vec<Value>, TestCaseError> {
-        let out = self.repo.todo(&[LIST, "1000000000", "--json"]);
+        let out = self.repo.program(&[LIST, "1000000000", "--json"]);
         prop_assert!(
             out.status.success(),
             "{} failed: {:?}: {}\n{}",
@@ -129,7 +129,7 @@ impl Run {
 
     /// The texts of the records the history shows, newest first.
     fn history(&self) -> Result<Vec<String>, TestCaseError> {
-        let out = self.repo.todo(&[HISTORY, "1000000000", "--json"]);
+        let out = self.repo.program(&[HISTORY, "1000000000", "--json"]);
         prop_assert!(
             out.status.success(),
             "{} failed: {:?}: {}\n{}",
@@ -148,8 +148,8 @@ impl Run {
         let history = self.history()?;
         let state = format!(
             "after step {n}:\n  listed: {listed:?}\n  history: {history:?}\n  \
-             reported completed: {:?}\n  ever removed: {:?}\n{}",
-            self.completed,
+             reported removed: {:?}\n  ever removed: {:?}\n{}",
+            self.removed,
             self.ever,
             self.story()
         );
@@ -173,13 +173,13 @@ impl Run {
             state
         );
         let lost: Vec<&String> = self
-            .completed
+            .removed
             .iter()
             .filter(|t| !listed.contains(t) && !history.contains(t))
             .collect();
         prop_assert!(
             lost.is_empty(),
-            "{:?} reported completed, and neither listed nor in the history {}",
+            "{:?} reported removed, and neither listed nor in the history {}",
             lost,
             state
         );
@@ -199,7 +199,7 @@ impl Run {
             Step::Create => {
                 self.made += 1;
                 let text = format!("r{}", self.made);
-                let out = self.repo.todo(&create(&text));
+                let out = self.repo.program(&create(&text));
                 prop_assert!(
                     out.status.success(),
                     "create {}: {:?}: {}\n{}",
@@ -274,7 +274,7 @@ impl Run {
         let mut args = vec![REMOVE];
         args.extend(ids.iter().map(String::as_str));
         args.push("--json");
-        let out = self.repo.todo(&args);
+        let out = self.repo.program(&args);
         prop_assert!(
             out.status.success(),
             "{:?}: {:?}: {}\n{}",
@@ -294,7 +294,7 @@ impl Run {
         );
         for record in reported {
             let text = text_of(&record);
-            self.completed.insert(text.clone());
+            self.removed.insert(text.clone());
             self.ever.insert(text.clone());
             self.whole.insert(text, record);
         }
@@ -302,7 +302,7 @@ impl Run {
     }
 
     fn undo(&mut self) -> Result<String, TestCaseError> {
-        let out = self.repo.todo(&[UNDO]);
+        let out = self.repo.program(&[UNDO]);
         let said = String::from_utf8_lossy(&out.stdout).into_owned();
         let err = stderr(&out);
         match out.status.code() {
@@ -321,14 +321,8 @@ impl Run {
                 )));
             }
         }
-        let back = format!("Undid {REMOVE} #");
-        for line in said.lines() {
-            if let Some(rest) = line.strip_prefix(&back) {
-                // `#N: TEXT`, then the description, if any, in brackets.
-                let (_, text) = rest.split_once(": ").unwrap();
-                let text = text.split(' ').next().unwrap();
-                self.completed.remove(text);
-            }
+        for text in said.lines().filter_map(put_back) {
+            self.removed.remove(text);
         }
         Ok(format!("{UNDO} -> {:?}", said.trim()))
     }
@@ -370,18 +364,18 @@ impl Run {
         if let Some(text) = target {
             if !after.contains(&text) {
                 happened.push(format!("{text} removed"));
-                self.completed.insert(text);
+                self.removed.insert(text);
             }
         } else {
             let back: Vec<String> = self
-                .completed
+                .removed
                 .iter()
                 .filter(|t| !before.contains(t) && after.contains(t))
                 .cloned()
                 .collect();
             for text in back {
                 happened.push(format!("{text} put back"));
-                self.completed.remove(&text);
+                self.removed.remove(&text);
             }
         }
         Ok(format!(
@@ -411,7 +405,7 @@ impl Run {
         // Not listed, and its number free: a list with a number twice is
         // refused, and is not what this step is about.
         let candidates: Vec<&String> = self
-            .completed
+            .removed
             .iter()
             .filter(|t| !listed.contains(t))
             .filter(|t| {
@@ -426,7 +420,7 @@ impl Run {
         let text = candidates[usize::from(pick) % candidates.len()].clone();
         let record = self.whole[&text].clone();
         self.rewrite(|records| records.push(record));
-        self.completed.remove(&text);
+        self.removed.remove(&text);
         Ok(format!("{text} put back on the list by hand"))
     }
 

@@ -114,6 +114,30 @@ pub enum Command {
         #[arg(required = true, value_parser = parse_named, allow_negative_numbers = true)]
         ids: Vec<Named>,
     },
+    /// Change a todo's title or description, keeping its number
+    #[command(
+        long_about = "Change a todo's title or description, keeping its number.\n\n\
+            The number, the ULID and when the todo was made stay; `undo` takes the edit back. \
+            With neither option, on a terminal, opens $VISUAL or $EDITOR on the title (the \
+            first line) and the description (the lines after it). The list is not locked \
+            while the editor is open: if the todo changed meanwhile, nothing is changed and \
+            what you typed is kept in a file whose path is printed.",
+        after_help = "Examples:\n  \
+            $ {{project-name}} edit 3 --title \"Buy oat milk\"\n  \
+            $ {{project-name}} edit 3 --description \"\"     # clears it\n  \
+            $ {{project-name}} edit 3                        # in your editor"
+    )]
+    Edit {
+        /// The todo's number (as `show` prints it) or ULID
+        #[arg(value_parser = parse_ref, allow_negative_numbers = true)]
+        id: Ref,
+        /// The new title
+        #[arg(long, short, value_parser = parse_title)]
+        title: Option<Title>,
+        /// The new description; "" clears it
+        #[arg(long, short)]
+        description: Option<String>,
+    },
     /// Find todos whose title or description contains TEXT, ignoring case
     #[command(
         visible_alias = "search",
@@ -145,11 +169,12 @@ pub enum Command {
         )]
         count: usize,
     },
-    /// Undo the latest add or done
+    /// Undo the latest add, done or edit
     #[command(
-        long_about = "Undo the latest add or done, and say what it was.\n\n\
+        long_about = "Undo the latest add, done or edit, and say what it was.\n\n\
             Undoing a done puts its todos back as they were: same numbers, every field. \
-            Undoing an add takes that todo off the list. Run it again to go further back; \
+            Undoing an add takes that todo off the list. Undoing an edit gives the todo back \
+            the title and description it had. Run it again to go further back; \
             numbers are still never given out twice.",
         after_help = "Examples:\n  \
             $ {{project-name}} done 12     # meant 21\n  \
@@ -164,7 +189,7 @@ pub enum Command {
         long_about = "Print a shell completion script.\n\n\
             The script asks {{project-name}}, found on PATH, what completes each word as \
             you type: commands, options and their values, and todo numbers \
-            with their titles after `done`. It reads the list and never writes. \
+            with their titles after `done` and `edit`. It reads the list and never writes. \
             After upgrading {{project-name}}, write the script again.",
         after_help = "Examples:\n  \
             $ {{project-name}} completions bash > ~/.local/share/bash-completion/completions/{{project-name}}\n  \
@@ -251,7 +276,7 @@ fn parse_title(raw: &str) -> Result<Title, String> {
 /// complete a command line: `{{project-name | shouty_snake_case}}_COMPLETE=bash {{project-name}} -- {{project-name}} done 1`.
 pub const COMPLETE_VAR: &str = "{{project-name | shouty_snake_case}}_COMPLETE";
 
-/// The command line, its `done` completing todo numbers with what
+/// The command line, its `done` and `edit` completing todo numbers with what
 /// `numbers` offers for the digits typed so far: each number, and its title.
 pub fn completing(
     numbers: impl Fn(&str) -> Vec<(u64, String)> + Send + Sync + 'static,
@@ -268,12 +293,16 @@ pub fn completing(
             .map(|(id, title)| CompletionCandidate::new(id.to_string()).help(Some(title.into())))
             .collect()
     });
-    Cli::command().mut_subcommand("done", |done| done.mut_arg("ids", |ids| ids.add(numbers)))
+    Cli::command()
+        .mut_subcommand("done", |done| {
+            done.mut_arg("ids", |ids| ids.add(numbers.clone()))
+        })
+        .mut_subcommand("edit", |edit| edit.mut_arg("id", |id| id.add(numbers)))
 }
 
 /// The list a command line being completed names, as parsing it would:
 /// `--file`, else `{{project-name | shouty_snake_case}}_FILE`, else `todo.json`.
-pub fn file_being_completed() -> std::path::PathBuf {
+pub fn file_on_the_line() -> std::path::PathBuf {
     let args: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();

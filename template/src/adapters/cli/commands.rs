@@ -8,11 +8,11 @@ use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
 use super::{
-    Failure, MEND_HISTORY, Outcome, View, describe, exit, man, render, saved, table, warn,
+    Failure, MEND_HISTORY, Outcome, View, describe, editor, exit, man, render, saved, table, warn,
 };
 use crate::app::sharing::Sharing;
-use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
-use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
+use crate::app::{AddError, App, DoneError, EditError, Edited, ReadError, Reverted, UndoError};
+use crate::domain::{BrokenHistory, Ref, Renumbered, Title, Todo, Unreadable};
 use crate::ports::{Clock, Repository, Store, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code: each
@@ -44,6 +44,24 @@ impl From<DoneError> for Failure {
             }
             DoneError::Unreadable(e) => unreadable(&e),
             DoneError::History(e) => refused(exit::DATA, &e, MEND_HISTORY),
+        }
+    }
+}
+
+impl From<EditError> for Failure {
+    fn from(error: EditError) -> Self {
+        match error {
+            EditError::Store(e) => e.into(),
+            EditError::Unknown(e) => {
+                refused(exit::NOT_FOUND, &e, "run `{{project-name}} show` to see the ids")
+            }
+            EditError::Unreadable(e) => unreadable(&e),
+            EditError::History(e) => refused(exit::DATA, &e, MEND_HISTORY),
+            EditError::Changed => refused(
+                exit::NOT_FOUND,
+                &"the todo was changed meanwhile",
+                "run the edit again",
+            ),
         }
     }
 }
@@ -93,7 +111,7 @@ pub fn execute<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Re
 ) -> Result<Outcome, Failure> {
     let writes = matches!(
         command,
-        Command::Add { .. } | Command::Done { .. } | Command::Undo
+        Command::Add { .. } | Command::Done { .. } | Command::Edit { .. } | Command::Undo
     );
     let reads = matches!(
         command,
@@ -176,6 +194,11 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             printed.map_err(|e| Failure::output(e, Some(&saved)))?;
             return Ok(Outcome::Saved(saved));
         }
+        Command::Edit {
+            id,
+            title,
+            description,
+        } => return edit(app, id, title, description, view, out),
         Command::Find { text } => {
             let found = app.find(&text)?;
             if found.is_empty() && !view.json {
@@ -217,6 +240,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             };
             let saved = match &reverted {
                 Reverted::Added(todo) => format!("the add of #{} was undone", todo.id),
+                Reverted::Edited { was, .. } => format!("the edit of #{} was undone", was.id),
                 Reverted::Done { todos, .. } => format!("{} back on the list", saved(todos, "put")),
             };
             let printed = match (&reverted, view.json) {
@@ -228,6 +252,16 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
                         renumbered.iter().map(|r| (r.from.0, r.to.0)).collect();
                     render::undo_json(Some("done"), todos, &moves, out)
                 }
+                (Reverted::Edited { was, .. }, true) => {
+                    render::undo_json(Some("edit"), std::slice::from_ref(was), &[], out)
+                }
+                (Reverted::Edited { was, .. }, false) => describe(
+                    out,
+                    "Undid edit",
+                    was.id,
+                    was.title.as_str(),
+                    &was.description,
+                ),
                 (Reverted::Added(todo), false) => describe(
                     out,
                     "Undid add",
@@ -461,4 +495,110 @@ fn moved(todos: &[Todo], renumbered: &[Renumbered]) {
             r.from, r.to, r.from
         );
     }
+}
+
+/// `edit`: with options, sets what they give; without, on a terminal,
+/// opens the person's editor, the list unlocked meanwhile, and changes
+/// the todo only if it is still what the editor was given.
+fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
+    app: &App<S, C, U>,
+    id: Ref,
+    title: Option<Title>,
+    description: Option<String>,
+    view: View,
+    out: &mut dyn Write,
+) -> Result<Outcome, Failure> {
+    let edited = if title.is_some() || description.is_some() {
+        app.edit(id, None, |todo: &Todo| Todo {
+            title: title.clone().unwrap_or_else(|| todo.title.clone()),
+            description: description
+                .clone()
+                .unwrap_or_else(|| todo.description.clone()),
+            ..todo.clone()
+        })?
+    } else if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let todo: Todo = app.record(id)?;
+        let cannot = |e: io::Error| Failure::Report {
+            code: exit::IO,
+            message: format!("cannot edit #{}: {e}", todo.id),
+            tip: Some("set VISUAL or EDITOR to an editor that waits until you quit".into()),
+        };
+        let (text, draft) = match editor::edit(&render::draft(&todo), "edit").map_err(cannot)? {
+            editor::Edited::Saved(text, draft) => (text, draft),
+            editor::Edited::Failed(why) => {
+                return Err(Failure::Report {
+                    code: exit::NOT_FOUND,
+                    message: format!("{why}; nothing was changed"),
+                    tip: None,
+                });
+            }
+        };
+        let Some((new_title, new_description)) = render::undraft(&text) else {
+            warn(&format!(
+                "#{} was left as it was: the file was emptied",
+                todo.id
+            ));
+            return Ok(Outcome::Finished);
+        };
+        // Nothing typed is lost: a failure keeps the file, and says where.
+        let kept = |draft: editor::Draft, failure: Failure| {
+            let Failure::Report { code, message, tip } = failure else {
+                return failure;
+            };
+            let message = match draft.keep() {
+                Ok(path) => format!(
+                    "{message}; what you typed is kept in {}",
+                    table::visible(&path.to_string_lossy())
+                ),
+                Err(e) => format!("{message}; what you typed could not be kept: {e}"),
+            };
+            Failure::Report { code, message, tip }
+        };
+        let new_title = match Title::new(&new_title) {
+            Ok(title) => title,
+            Err(e) => {
+                let refused = refused(exit::USAGE, &e, "give the todo a title on the first line");
+                return Err(kept(draft, refused));
+            }
+        };
+        let change = |todo: &Todo| Todo {
+            title: new_title.clone(),
+            description: new_description.clone(),
+            ..todo.clone()
+        };
+        match app.edit(Ref::Ulid(todo.ulid), Some(&todo), change) {
+            Ok(edited) => edited,
+            Err(EditError::Changed | EditError::Unknown(_)) => {
+                let why = format!("#{} was changed or completed while you edited it", todo.id);
+                let tip = "see it with `{{project-name}} show`, then edit it again";
+                return Err(kept(draft, refused(exit::NOT_FOUND, &why, tip)));
+            }
+            Err(e) => return Err(kept(draft, e.into())),
+        }
+    } else {
+        return Err(Failure::Report {
+            code: exit::USAGE,
+            message: "nothing to change: give --title or --description, or run it on a \
+                      terminal to use your editor"
+                .into(),
+            tip: Some(format!("{{project-name}} edit {id} --title TEXT --description TEXT")),
+        });
+    };
+    let now = match edited {
+        Edited::Unchanged(todo) => {
+            warn(&format!(
+                "#{} was left as it was: nothing in it changed",
+                todo.id
+            ));
+            return Ok(Outcome::Finished);
+        }
+        Edited::Changed { now, .. } => now,
+    };
+    let saved = format!("#{} was edited", now.id);
+    let printed = match view.json {
+        true => render::json(std::slice::from_ref(&now), out),
+        false => describe(out, "Edited", now.id, now.title.as_str(), &now.description),
+    };
+    printed.map_err(|e| Failure::output(e, Some(&saved)))?;
+    Ok(Outcome::Saved(saved))
 }

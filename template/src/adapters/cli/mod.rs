@@ -6,11 +6,13 @@
 //! - `render.rs`: how a record looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
 //! - `man.rs`: the manual pages, for any command line.
+//! - `editor.rs`: a person's editor on a text, for any record.
 //! - `table.rs` and this file know no record: tables, safe text, output,
 //!   errors and exit codes.
 
 mod args;
 pub mod commands;
+mod editor;
 mod man;
 pub mod render;
 pub mod sharing;
@@ -23,7 +25,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Color, Style};
 use clap::{ColorChoice, CommandFactory, Parser};
 
-pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_being_completed};
+pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_on_the_line};
 
 use crate::domain::{Id, Record};
 use crate::ports::{StoreError, StoreErrorKind, Tip};

@@ -40,6 +40,43 @@ pub fn hint(todo: &Todo) -> String {
     todo.title.to_string()
 }
 
+/// Where the text an editor is given ends: this line and all after it
+/// are left out of what is read back, as git does for commit messages.
+const CUT: &str = "# ------------------------ >8 ------------------------";
+
+/// The text an editor is given for `todo`: its title on the first line,
+/// its description after a blank line, then how to edit it.
+pub fn draft(todo: &Todo) -> String {
+    let mut text = format!("{}\n\n", todo.title);
+    if !todo.description.is_empty() {
+        text.push_str(&todo.description);
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{CUT}\n\
+         # Editing #{}. The first line is the title; the lines after it\n\
+         # are the description. Nothing from the line above on is kept.\n\
+         # Save and quit to change the todo; quit without saving, or empty\n\
+         # the file, to leave it as it is.\n",
+        todo.id
+    ));
+    text
+}
+
+/// The title and description in `text`, as `draft` lays them out, or none
+/// when it holds nothing.
+pub fn undraft(text: &str) -> Option<(String, String)> {
+    let kept = text.lines().take_while(|line| line.trim_end() != CUT);
+    let kept: Vec<&str> = kept.collect();
+    let kept = kept.join("\n");
+    let kept = kept.trim();
+    if kept.is_empty() {
+        return None;
+    }
+    let (title, description) = kept.split_once('\n').unwrap_or((kept, ""));
+    Some((title.trim().to_owned(), description.trim().to_owned()))
+}
+
 /// Number, title, description and age. To fit a terminal, descriptions and
 /// then titles are cut short with an ellipsis.
 pub fn table(

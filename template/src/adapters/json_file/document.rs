@@ -7,16 +7,17 @@
 //! byte for byte, unknown fields and all.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::value::RawValue;
 use ulid::Ulid;
 
 use super::lines_check::LinesCheck;
-use super::object::{self, unique_keys};
+use super::object::{self, Object, unique_keys};
 use super::position::Spot;
 use super::record::JsonRecord;
-use super::source::{Checks, Layout, Stored};
-use super::{parallel, search};
+use super::source::{Checks, Layout, Source, Stored};
+use super::{canonical, layout, parallel, search};
 use crate::domain::{Entry, Id, List, Needle, Unreadable};
 
 /// A list as stored, with the top-level fields this version does not know.
@@ -110,15 +111,54 @@ impl<R: JsonRecord> Entry for Stored<R> {
                         offset: span.start + at,
                     };
                     Unreadable(format!(
-                        "{} is not a {} list we can use: {}",
+                        "{} is not {} list we can use: {}",
                         source.name,
-                        R::WORDS.one,
+                        R::WORDS.a_one,
                         spot.error(message)
                     ))
                 })
             }
             Self::Added(record) => Ok(R::clone(record)),
         }
+    }
+
+    /// The record's own fields come from `record`; the fields it does not
+    /// know stay, after them, as they were.
+    fn edited(&self, record: R) -> Result<Self, Unreadable> {
+        let Self::Read { source, span, .. } = self else {
+            return Ok(Self::from(record));
+        };
+        let unreadable = || Unreadable(format!("{} cannot be read again", source.name));
+        let raw = std::str::from_utf8(&source.bytes()[span.clone()]).map_err(|_| unreadable())?;
+        let mut line = Vec::new();
+        layout::write_record(&mut line, &record).map_err(|_| unreadable())?;
+        let own = String::from_utf8(line).map_err(|_| unreadable())?;
+        let known = Object::parse(&own).map_err(|_| unreadable())?;
+        let was = Object::parse(raw).map_err(|_| unreadable())?;
+        let kept: Vec<(&str, &str)> = was
+            .iter()
+            .filter(|(key, _)| known.iter().all(|(own, _)| own != *key))
+            .collect();
+        if kept.is_empty() {
+            return Ok(Self::from(record));
+        }
+        let mut text = own[..own.len() - 1].to_owned();
+        for (key, value) in kept {
+            text.push_str(", ");
+            text.push_str(&serde_json::to_string(key).map_err(|_| unreadable())?);
+            text.push_str(": ");
+            text.push_str(&canonical::normalize(value));
+        }
+        text.push('}');
+        let span = 0..text.len();
+        let source = Source::new(&source.name, text, Checks::All);
+        source.read_in(Layout::AsWritten);
+        Ok(Self::Read {
+            id: record.id(),
+            ulid: record.ulid(),
+            source: Arc::new(source),
+            span,
+        })
     }
 
     /// Many records are read a part per core.

@@ -248,10 +248,13 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
         let change = Change::Added { id, ulid };
         return Ok(Logged { number, change });
     }
+    /// A record in the line: its number, ULID and place.
+    type Held = (Id, Ulid, std::ops::Range<usize>);
     enum Kind {
         Added(Id, Ulid),
         Undid(u64),
-        Removed(Timestamp, Id, Ulid, std::ops::Range<usize>),
+        Removed(Timestamp, Held),
+        Edited(Held, Held),
     }
     let broken = |why: &str| why.to_string();
     let (number, kind) = {
@@ -259,6 +262,13 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
         let fields =
             Object::parse(text).map_err(|_| broken("is not a JSON object with each key once"))?;
         let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, raw)| raw);
+        let held = |raw: &str| -> Result<Held, String> {
+            let (id, ulid) =
+                any_layout::identify::<R>(raw, Checks::All).map_err(|(_, why)| broken(&why))?;
+            // The record's place in the line, which it is read from.
+            let begins = raw.as_ptr() as usize - text.as_ptr() as usize;
+            Ok((id, ulid, begins..begins + raw.len()))
+        };
         let number = field("change")
             .and_then(|raw| raw.parse::<u64>().ok())
             .ok_or_else(|| broken("has no change number"))?;
@@ -279,6 +289,9 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
                     .parse()
                     .map_err(|_| broken("undid no change number"))?,
             )
+        } else if let Some(before) = field("before") {
+            let after = field("after").ok_or_else(|| broken("has no record after the edit"))?;
+            Kind::Edited(held(before)?, held(after)?)
         } else {
             let removed = R::WORDS.removed;
             let at = field(&removed_at::<R>())
@@ -287,28 +300,42 @@ fn parse<R: JsonRecord>(bytes: Vec<u8>, name: &str) -> Result<Logged<Stored<R>>,
                 .ok_or_else(|| broken(&format!("has no time it was {removed}")))?;
             let raw =
                 field(R::WORDS.one).ok_or_else(|| broken(&format!("has no {}", R::WORDS.one)))?;
-            let (id, ulid) =
-                any_layout::identify::<R>(raw, Checks::All).map_err(|(_, why)| broken(&why))?;
-            // The record's place in the line, which it is read from.
-            let begins = raw.as_ptr() as usize - text.as_ptr() as usize;
-            Kind::Removed(at, id, ulid, begins..begins + raw.len())
+            Kind::Removed(at, held(raw)?)
         };
         (number, kind)
     };
     let change = match kind {
         Kind::Added(id, ulid) => Change::Added { id, ulid },
         Kind::Undid(change) => Change::Undid { change },
-        Kind::Removed(at, id, ulid, span) => Change::Removed {
-            at,
-            entries: vec![Stored::Read {
-                id,
-                ulid,
-                source: as_written(Source::new(name, bytes, Checks::All)),
-                span,
-            }],
-        },
+        Kind::Removed(at, record) => {
+            let source = as_written(Source::new(name, bytes, Checks::All));
+            Change::Removed {
+                at,
+                entries: vec![stored(&source, record)],
+            }
+        }
+        Kind::Edited(was, now) => {
+            let source = as_written(Source::new(name, bytes, Checks::All));
+            Change::Edited {
+                was: stored(&source, was),
+                now: stored(&source, now),
+            }
+        }
     };
     Ok(Logged { number, change })
+}
+
+/// The record at `span` of a history line.
+fn stored<R>(
+    source: &Arc<Source>,
+    (id, ulid, span): (Id, Ulid, std::ops::Range<usize>),
+) -> Stored<R> {
+    Stored::Read {
+        id,
+        ulid,
+        source: Arc::clone(source),
+        span,
+    }
 }
 
 /// A history line's text: {{project-name}} writes a record there as it writes one
@@ -473,6 +500,15 @@ fn write_change<R: JsonRecord>(
         }
         Change::Undid { change } => {
             out.push(format!("{% raw %}{{\"change\": {number}, \"undid\": {change}}{% endraw %}}\n").into_bytes());
+            Ok(())
+        }
+        Change::Edited { was, now } => {
+            let mut line = format!("{{ "{" }}{\"change\": {number}, \"before\": ").into_bytes();
+            render::write_entry(&mut line, was)?;
+            line.extend_from_slice(b", \"after\": ");
+            render::write_entry(&mut line, now)?;
+            line.extend_from_slice(b"}\n");
+            out.push(line);
             Ok(())
         }
         Change::Removed { at, entries } => {

@@ -66,7 +66,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_parts_is_no_work_and_every_part_is_done_in_order() {
+    fn no_parts_is_no_work_and_every_part_is_worked_in_order() {
         assert_eq!(each(Vec::<u8>::new(), |p| p), Vec::<u8>::new());
         assert_eq!(each(vec![1, 2, 3], |p| p * 10), [10, 20, 30]);
         assert_eq!(even_ranges(0, 1), Vec::<Range<usize>>::new());
