@@ -523,7 +523,8 @@ fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
             message: format!("cannot edit #{}: {e}", todo.id),
             tip: Some("set VISUAL or EDITOR to an editor that waits until you quit".into()),
         };
-        let (text, draft) = match editor::edit(&render::draft(&todo), "edit").map_err(cannot)? {
+        let given = render::draft(&todo);
+        let (text, draft) = match editor::edit(&given, "edit").map_err(cannot)? {
             editor::Edited::Saved(text, draft) => (text, draft),
             editor::Edited::Failed(why) => {
                 return Err(Failure::Report {
@@ -533,6 +534,13 @@ fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
                 });
             }
         };
+        if text == given {
+            warn(&format!(
+                "#{} was left as it was: the file was saved unchanged",
+                todo.id
+            ));
+            return Ok(Outcome::Finished);
+        }
         let Some((new_title, new_description)) = render::undraft(&text) else {
             warn(&format!(
                 "#{} was left as it was: the file was emptied",
