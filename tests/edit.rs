@@ -1047,7 +1047,10 @@ fn unknown_fields_among_known_ones_keep_their_values() {
     // put in order of their keys by any write.
     let line_of_two = |dir: &Path| {
         let text = String::from_utf8(bytes(dir, LIST).unwrap()).unwrap();
-        text.lines().find(|l| l.contains("\"id\": 2,")).unwrap().to_owned()
+        text.lines()
+            .find(|l| l.contains("\"id\": 2,"))
+            .unwrap()
+            .to_owned()
     };
     let before = line_of_two(dir.path());
 
