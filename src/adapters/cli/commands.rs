@@ -128,7 +128,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
     ) && let Some(problem) = app.history_problem()
     {
         warn(&format!(
-            "{problem}; done and undo refuse until it is fixed or moved aside"
+            "{problem}; done, edit and undo refuse until it is fixed or moved aside"
         ));
     }
     match command {
