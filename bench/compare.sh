@@ -49,7 +49,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 cargo build --release --quiet
-bin="$PWD/target/release/my-todo"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/my-todo"
 pytodo="$PWD/bench/pytodo.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
