@@ -249,14 +249,13 @@ impl<S, C: Clock, U: UlidSource> App<S, C, U> {
     where
         S: Store<R>,
     {
-        let entry = self.store.read(|list| {
+        self.store.read(|list| {
             let at = list.position(&reference).ok_or_else(|| Unknown {
                 noun: R::WORDS.one,
                 refs: vec![reference],
             })?;
-            Ok::<_, EditError>(list.entries()[at].read()?)
-        })?;
-        entry
+            Ok(list.entries()[at].read()?)
+        })?
     }
 
     /// Changes the record `reference` names into what `change` makes of

@@ -46,6 +46,33 @@ fn file_format() {
     insta::assert_snapshot!(std::fs::read_to_string(&path).unwrap());
 }
 
+/// The history beside the list: an add, a done, an edit and an undo, each
+/// as the journal keeps it.
+#[test]
+fn history_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("todo.json");
+    let app = app_on(&path);
+    add(&app, "Buy milk", "2 liters");
+    add(&app, "Pay rnet", "");
+    app.done(&[Ref::Id(Id(1))]).unwrap();
+    let title = Title::new("Pay rent").unwrap();
+    let fixed = |todo: &Todo| Todo {
+        title: title.clone(),
+        ..todo.clone()
+    };
+    app.edit(Ref::Id(Id(2)), None, fixed).unwrap();
+    app.undo().unwrap();
+    let history = dir.path().join("todo.json.history.jsonl");
+    insta::assert_snapshot!(std::fs::read_to_string(history).unwrap());
+}
+
+/// What `edit` gives an editor: the title, the description, and how to edit.
+#[test]
+fn editor_draft() {
+    insta::assert_snapshot!(render::draft(&sample()[3]));
+}
+
 fn sample() -> Vec<Todo> {
     let now: Timestamp = NOW.parse().unwrap();
     [

@@ -164,6 +164,21 @@ fn complete(store: &impl Store<Item>, ids: &[Id]) {
         .unwrap();
 }
 
+/// Changes record `id` to hold `text`, as `edit` does.
+fn edit(store: &impl Store<Item>, id: Id, text: &str) {
+    store
+        .update(|list, history| {
+            let at = list.position(&Ref::Id(id)).ok_or(Refused::Rule)?;
+            let now = list.entries()[at]
+                .edited(vocabulary::item(id, text))
+                .map_err(|_| Refused::Rule)?;
+            let was = list.replace(at, now.clone());
+            history.record(Change::Edited { was, now });
+            Ok::<_, Refused>(())
+        })
+        .unwrap();
+}
+
 /// Undoes the latest change, as `undo` does: the numbers of the records
 /// it took off or put back, none when there was nothing to undo.
 fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
@@ -267,6 +282,23 @@ where
     assert_eq!(texts(&snapshot(store).1), ["three", "two", "one"]);
 }
 
+fn an_edit_is_read_back_and_undone_to_what_it_was(store: impl Store<Item>) {
+    add_recorded(&store, "one");
+    add_recorded(&store, "two");
+    let before = snapshot(&store);
+    edit(&store, Id(1), "uno");
+    assert_eq!(snapshot(&store).1.len(), 2);
+    assert_eq!(texts(&snapshot(&store).1), ["two", "uno"]);
+    assert_eq!(undo_latest(&store), Some(vec![Id(1)]));
+    assert_eq!(snapshot(&store), before, "exactly as before");
+    assert!(completed(&store).is_empty(), "an edit removes nothing");
+    assert_eq!(
+        undo_latest(&store),
+        Some(vec![Id(2)]),
+        "then the add of two"
+    );
+}
+
 macro_rules! contract {
     ($adapter:ident) => {
         mod $adapter {
@@ -303,6 +335,10 @@ macro_rules! contract {
             #[test]
             fn a_broken_history_stops_what_needs_it_and_nothing_else() {
                 super::a_broken_history_stops_what_needs_it_and_nothing_else(super::$adapter());
+            }
+            #[test]
+            fn an_edit_is_read_back_and_undone_to_what_it_was() {
+                super::an_edit_is_read_back_and_undone_to_what_it_was(super::$adapter().store);
             }
             #[test]
             fn a_change_the_list_no_longer_shows_is_not_undone() {

@@ -37,6 +37,7 @@ const RECORD_FILES: &[&str] = &[
     "src/adapters/json_file/todo.rs",
     "src/adapters/cli/args.rs",
     "src/adapters/cli/commands.rs",
+    "src/adapters/cli/edit.rs",
     "src/adapters/cli/render.rs",
     "src/app.rs",
     "src/lib.rs",

@@ -75,9 +75,85 @@ fn kill_9_leaves_every_record_on_the_list_or_in_the_history() {
     assert!(listed(dir.path()).contains(&"record 100".to_owned()));
 }
 
+#[test]
+fn kill_9_of_an_edit_leaves_the_record_as_it_was_or_as_edited() {
+    let dir = scratch();
+    // Large enough that a write takes a while, so kills land mid-write.
+    let all = made(dir.path(), 10_000);
+    let started = Instant::now();
+    assert_ok(&run(dir.path(), &edit("1", "timed")));
+    let lifetime = started.elapsed();
+    assert_ok(&run(dir.path(), &[UNDO]));
+    let others = |listed: &[String]| {
+        let mut others: BTreeSet<String> = listed.iter().cloned().collect();
+        others.remove(&listed[1]);
+        others.insert("record 2".into());
+        others == all
+    };
+    // The texts record 2 was given by the edits the list showed, the
+    // latest last: what undo walks back through.
+    let mut shown = vec!["record 2".to_owned()];
+    for round in 0..30u32 {
+        let text = format!("round {round}");
+        // Edits and undos, killed at every moment of their lives.
+        let args = match round % 3 {
+            2 => vec![UNDO],
+            _ => edit("2", &text),
+        };
+        let mut child = {{crate_name}}(dir.path())
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        thread::sleep(lifetime * (round % 10) / 10);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let listed = listed(dir.path());
+        assert!(
+            others(&listed),
+            "round {round}, {args:?}: another record changed"
+        );
+        let (now, was) = (&listed[1], shown.last().unwrap());
+        if args[0] == UNDO {
+            let back = shown.len().checked_sub(2).map(|at| &shown[at]);
+            assert!(
+                now == was || Some(now) == back,
+                "round {round}, {args:?}: {now} is neither {was} nor {back:?}"
+            );
+            if now != was {
+                shown.pop();
+            }
+        } else {
+            assert!(
+                now == was || *now == text,
+                "round {round}, {args:?}: {now} is neither {was} nor {text}"
+            );
+            if *now == text {
+                shown.push(text);
+            }
+        }
+        assert!(
+            history(dir.path()).is_empty(),
+            "round {round}: nothing removed"
+        );
+    }
+    // What killed writers left is put right by the next one, and undo
+    // walks back through every edit the list showed, to the first text.
+    assert_ok(&run(dir.path(), &edit("2", "last")));
+    shown.push("last".into());
+    while let Some(text) = shown.pop() {
+        assert_eq!(listed(dir.path())[1], text, "walking back");
+        if !shown.is_empty() {
+            assert_ok(&run(dir.path(), &[UNDO]));
+        }
+    }
+    assert_fails(&run(dir.path(), &[UNDO]), 1, "nothing to undo");
+}
+
 #[cfg(unix)]
 #[test]
-fn a_full_disk_while_removing_changes_neither_file() {
+fn a_full_disk_while_removing_or_editing_changes_neither_file() {
     let dir = scratch();
     made(dir.path(), 20);
     for id in ["1", "2", "3", "4", "5"] {
@@ -86,13 +162,31 @@ fn a_full_disk_while_removing_changes_neither_file() {
     let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
     let before = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
     assert!(before.0.len() > 512 && before.1.len() > 512);
-    for args in [[REMOVE, "6"], [UNDO, ""]] {
-        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+    for args in [vec![REMOVE, "6"], edit("7", "changed"), vec![UNDO]] {
         // 512 bytes at most, as a full disk would allow.
         let out = limited(dir.path(), "-f 1", &args);
         assert_fails(&out, 74, "File too large");
         assert_eq!((fs::read(&list).unwrap(), fs::read(&kept).unwrap()), before);
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_list_the_disk_has_no_room_for_takes_back_the_history_line() {
+    let dir = scratch();
+    made(dir.path(), 40);
+    assert_ok(&run(dir.path(), &edit("1", "changed")));
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    let before = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
+    // Room for the history's new line, none for the new list: 2 KiB a file.
+    assert!(before.0.len() > 4 << 10 && before.1.len() < 1 << 10);
+    for args in [edit("2", "changed"), vec![UNDO], vec![REMOVE, "2"]] {
+        let out = limited(dir.path(), "-f 4", &args);
+        assert_fails(&out, 74, "File too large");
+        let after = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
+        assert_eq!(after, before, "{args:?}");
+    }
+    assert_eq!(listed(dir.path())[..2], ["changed", "record 2"]);
 }
 
 #[test]
@@ -106,7 +200,7 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
     ] {
         fs::write(&kept, broken).unwrap();
         let before = fs::read(&list).unwrap();
-        for args in [vec![REMOVE, "1"], vec![UNDO]] {
+        for args in [vec![REMOVE, "1"], edit("1", "changed"), vec![UNDO]] {
             let out = run(dir.path(), &args);
             assert_fails(&out, 65, HISTORY_FILE);
             assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
@@ -152,6 +246,57 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
         assert!(listed.contains(&text.to_owned()), "{text} put back");
     }
     assert!(fs::read(&kept).unwrap().starts_with(&broken), "kept");
+}
+
+#[test]
+fn an_edit_refuses_a_broken_history_and_changes_nothing() {
+    let dir = scratch();
+    made(dir.path(), 3);
+    let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
+    // An edit made while the history could be read, to be taken back later.
+    assert_ok(&run(dir.path(), &edit("2", "record 2, edited")));
+    let good = fs::read(&kept).unwrap();
+    let (_, changes) = good.split_at(good.iter().position(|&b| b == b'\n').unwrap() + 1);
+    let first = ulid(1);
+    for header in [
+        &b""[..],
+        b"\n",
+        b"not a history\n",
+        b"{\"version\": 1, \"history\": \"others\"}\n",
+        b"{\"version\": 2, \"history\": \"records\"}\n",
+    ] {
+        // The first line unusable, the changes after it as they were.
+        let broken = [header, changes].concat();
+        fs::write(&kept, &broken).unwrap();
+        let before = fs::read(&list).unwrap();
+        // By number and by ULID; to a new text, and to the text it holds.
+        for args in [
+            edit("1", "changed"),
+            edit(&first, "changed"),
+            edit("1", "record 1"),
+        ] {
+            let out = run(dir.path(), &args);
+            assert_fails(&out, 65, HISTORY_FILE);
+            assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
+            assert_eq!(out.stdout, b"", "{args:?} said it changed something");
+        }
+        assert_eq!(fs::read(&list).unwrap(), before, "the list as it was");
+        assert_eq!(fs::read(&kept).unwrap(), broken, "never written over");
+        assert_fails(&run(dir.path(), &[UNDO]), 65, HISTORY_FILE);
+        assert_eq!(listed(dir.path())[1], "record 2, edited", "not taken back");
+    }
+    // Mended, the history takes edits again, and undo takes them back.
+    fs::write(&kept, &good).unwrap();
+    assert_ok(&run(dir.path(), &edit("1", "changed")));
+    assert_eq!(listed(dir.path())[0], "changed");
+    for _ in 0..2 {
+        assert_ok(&run(dir.path(), &[UNDO]));
+    }
+    assert_eq!(listed(dir.path()), ["record 1", "record 2", "record 3"]);
+    assert!(
+        fs::read(&kept).unwrap().starts_with(&good),
+        "only appended to"
+    );
 }
 
 #[cfg(unix)]

@@ -1,10 +1,14 @@
 //! Random sequences of what happens to a list kept in git: records created,
-//! removed and undone, writers killed mid-run, the list and the history
-//! edited by hand, the list committed and checked out as it was before.
-//! After every step, every record that `REMOVE` reported, and that `UNDO`
-//! did not report putting back since, is on the list or in the history,
-//! once; the history shows nothing the list holds, and nothing that was
-//! never removed.
+//! edited, removed and undone, writers killed mid-run, the list and the
+//! history edited by hand, the list committed and checked out as it was
+//! before. After every step, every record that `REMOVE` reported, and that
+//! `UNDO` did not report putting back since, is on the list or in the
+//! history, once; the history shows nothing the list holds, and nothing
+//! that was never removed; and every record, listed or in the history,
+//! holds a text it was given. A record is known by its ULID, as the program
+//! knows it: `EDIT` changes its text, and a checkout may give it back an
+//! older one. An `UNDO` that takes back an edit leaves the record with the
+//! text it had before that edit, and puts nothing back on the list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -23,12 +27,18 @@ use super::harness::*;
 enum Step {
     /// `create` a record with a text no other record has.
     Create,
+    /// `EDIT` a record on the list to a text no record has had.
+    Edit(u16),
     /// `REMOVE` one to three records on the list.
     Remove(Vec<u16>),
     /// `UNDO`, whatever it finds to undo.
     Undo,
-    /// `REMOVE` a record on the list, or `UNDO`, killed after `after_ms`.
-    Kill { undo: bool, pick: u16, after_ms: u8 },
+    /// A `writer` run on a record on the list, killed after `after_ms`.
+    Kill {
+        writer: Writer,
+        pick: u16,
+        after_ms: u8,
+    },
     /// The history rewritten without its final line break, by an editor.
     DropFinalBreak,
     /// A record reported removed put back on the list by hand.
@@ -41,13 +51,26 @@ enum Step {
     Checkout(u16),
 }
 
+/// A command that writes the list, as a step kills it.
+#[derive(Debug, Clone, Copy)]
+enum Writer {
+    /// `REMOVE` of a record.
+    Remove,
+    /// `EDIT` of a record to a text no record has had.
+    Edit,
+    /// `UNDO`, whatever it finds to undo.
+    Undo,
+}
+
 fn step() -> impl Strategy<Value = Step> {
+    let writer = prop_oneof![Just(Writer::Remove), Just(Writer::Edit), Just(Writer::Undo)];
     prop_oneof![
         5 => Just(Step::Create),
+        3 => any::<u16>().prop_map(Step::Edit),
         3 => proptest::collection::vec(any::<u16>(), 1..=3).prop_map(Step::Remove),
-        2 => Just(Step::Undo),
-        2 => (any::<bool>(), any::<u16>(), 0u8..=30)
-            .prop_map(|(undo, pick, after_ms)| Step::Kill { undo, pick, after_ms }),
+        3 => Just(Step::Undo),
+        3 => (writer, any::<u16>(), 0u8..=30)
+            .prop_map(|(writer, pick, after_ms)| Step::Kill { writer, pick, after_ms }),
         1 => Just(Step::DropFinalBreak),
         1 => any::<u16>().prop_map(Step::PutBack),
         1 => any::<u16>().prop_map(Step::DeleteLine),
@@ -60,6 +83,21 @@ fn text_of(record: &Value) -> String {
     record[TEXT].as_str().unwrap().to_owned()
 }
 
+/// The permanent identity of a record, as `--json` prints it.
+fn ulid_of(record: &Value) -> String {
+    record["ulid"].as_str().unwrap().to_owned()
+}
+
+/// The ULIDs of `records`, in their order.
+fn ulids(records: &[Value]) -> Vec<String> {
+    records.iter().map(ulid_of).collect()
+}
+
+/// The record of `records` whose ULID is `ulid`.
+fn find<'a>(records: &'a [Value], ulid: &str) -> Option<&'a Value> {
+    records.iter().find(|r| ulid_of(r) == ulid)
+}
+
 /// The first text of `texts` that is there twice.
 fn repeated(texts: &[String]) -> Option<&String> {
     let mut seen = BTreeSet::new();
@@ -67,17 +105,24 @@ fn repeated(texts: &[String]) -> Option<&String> {
 }
 
 /// A sequence played on a repository, and what the model expects of it.
+/// Records are known by their ULIDs.
 struct Run {
     repo: GitRepo,
-    /// Texts of the records `REMOVE` reported, or a killed `REMOVE` took
-    /// off the list, and that `UNDO` did not put back since, nor a hand.
+    /// The records `REMOVE` reported, or a killed `REMOVE` took off the
+    /// list, and that `UNDO` did not put back since, nor a hand.
     removed: BTreeSet<String>,
-    /// Texts of every record a `REMOVE` reported or was run on: the only
-    /// ones the history may show.
+    /// Every record a `REMOVE` reported or was run on: the only ones the
+    /// history may show.
     ever: BTreeSet<String>,
     /// Every record as last seen whole, on the list or reported removed.
     whole: BTreeMap<String, Value>,
-    /// How many records were created.
+    /// The texts each record was given: by `create`, and by each `EDIT`
+    /// the list showed.
+    given: BTreeMap<String, BTreeSet<String>>,
+    /// For each `EDIT` the list showed, the text it gave a record, and the
+    /// text the record had before: no two edits give the same text.
+    edits: BTreeMap<String, String>,
+    /// How many texts were made, for records created or edited.
     made: u64,
     /// What each step did, for the message of a failure.
     trace: Vec<String>,
@@ -90,6 +135,8 @@ impl Run {
             removed: BTreeSet::new(),
             ever: BTreeSet::new(),
             whole: BTreeMap::new(),
+            given: BTreeMap::new(),
+            edits: BTreeMap::new(),
             made: 0,
             trace: Vec::new(),
         }
@@ -97,6 +144,20 @@ impl Run {
 
     fn story(&self) -> String {
         format!("the steps so far:\n  {}", self.trace.join("\n  "))
+    }
+
+    /// A text no record has had, beginning with `prefix`.
+    fn new_text(&mut self, prefix: &str) -> String {
+        self.made += 1;
+        format!("{prefix}{}", self.made)
+    }
+
+    /// The records `ulids` names, by the text each held when last seen.
+    fn named<'a>(&self, ulids: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+        ulids
+            .into_iter()
+            .map(|u| self.whole.get(u).map_or_else(|| u.clone(), text_of))
+            .collect()
     }
 
     fn play(mut self, steps: &[Step]) -> Result<(), TestCaseError> {
@@ -122,13 +183,13 @@ impl Run {
         let mut records: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
         records.reverse();
         for record in &records {
-            self.whole.insert(text_of(record), record.clone());
+            self.whole.insert(ulid_of(record), record.clone());
         }
         Ok(records)
     }
 
-    /// The texts of the records the history shows, newest first.
-    fn history(&self) -> Result<Vec<String>, TestCaseError> {
+    /// The records the history shows, newest first.
+    fn history(&self) -> Result<Vec<Value>, TestCaseError> {
         let out = self.repo.program(&[HISTORY, "1000000000", "--json"]);
         prop_assert!(
             out.status.success(),
@@ -138,56 +199,76 @@ impl Run {
             stderr(&out),
             self.story()
         );
-        let shown: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-        Ok(texts(&shown))
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
     }
 
     /// The invariant, after step `n`.
     fn check(&mut self, n: usize) -> Result<(), TestCaseError> {
-        let listed = texts(&self.listed()?);
-        let history = self.history()?;
+        let list = self.listed()?;
+        let shown = self.history()?;
+        let (listed, history) = (texts(&list), texts(&shown));
+        let (on_list, in_history) = (ulids(&list), ulids(&shown));
         let state = format!(
             "after step {n}:\n  listed: {listed:?}\n  history: {history:?}\n  \
              reported removed: {:?}\n  ever removed: {:?}\n{}",
-            self.removed,
-            self.ever,
+            self.named(&self.removed),
+            self.named(&self.ever),
             self.story()
         );
         prop_assert!(
-            repeated(&listed).is_none(),
+            repeated(&on_list).is_none() && repeated(&listed).is_none(),
             "{:?} is listed twice {}",
             repeated(&listed),
             state
         );
         prop_assert!(
-            repeated(&history).is_none(),
+            repeated(&in_history).is_none(),
             "{:?} is in the history twice {}",
-            repeated(&history),
+            self.named(repeated(&in_history)),
             state
         );
-        let both: Vec<&String> = listed.iter().filter(|t| history.contains(t)).collect();
+        let both: Vec<&String> = on_list.iter().filter(|u| in_history.contains(u)).collect();
         prop_assert!(
             both.is_empty(),
             "{:?} both listed and in the history {}",
-            both,
+            self.named(both),
             state
         );
         let lost: Vec<&String> = self
             .removed
             .iter()
-            .filter(|t| !listed.contains(t) && !history.contains(t))
+            .filter(|u| !on_list.contains(u) && !in_history.contains(u))
             .collect();
         prop_assert!(
             lost.is_empty(),
             "{:?} reported removed, and neither listed nor in the history {}",
-            lost,
+            self.named(lost),
             state
         );
-        let invented: Vec<&String> = history.iter().filter(|t| !self.ever.contains(*t)).collect();
+        let invented: Vec<&String> = in_history
+            .iter()
+            .filter(|u| !self.ever.contains(*u))
+            .collect();
         prop_assert!(
             invented.is_empty(),
             "{:?} in the history, never removed {}",
-            invented,
+            self.named(invented),
+            state
+        );
+        let strange: Vec<String> = list
+            .iter()
+            .chain(&shown)
+            .filter(|r| {
+                self.given
+                    .get(&ulid_of(r))
+                    .is_none_or(|texts| !texts.contains(&text_of(r)))
+            })
+            .map(text_of)
+            .collect();
+        prop_assert!(
+            strange.is_empty(),
+            "{:?} held by a record never given it {}",
+            strange,
             state
         );
         Ok(())
@@ -197,9 +278,8 @@ impl Run {
     fn apply(&mut self, step: &Step) -> Result<String, TestCaseError> {
         Ok(match step {
             Step::Create => {
-                self.made += 1;
-                let text = format!("r{}", self.made);
-                let out = self.repo.program(&create(&text));
+                let text = self.new_text("r");
+                let out = self.repo.program(&and(create(&text), &["--json"]));
                 prop_assert!(
                     out.status.success(),
                     "create {}: {:?}: {}\n{}",
@@ -208,15 +288,20 @@ impl Run {
                     stderr(&out),
                     self.story()
                 );
-                String::from_utf8_lossy(&out.stdout).trim().to_owned()
+                let made: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+                prop_assert_eq!(made.len(), 1);
+                let ulid = ulid_of(&made[0]);
+                self.given.entry(ulid).or_default().insert(text.clone());
+                format!("create #{} {text}", made[0]["id"])
             }
+            Step::Edit(pick) => self.edit_one(*pick)?,
             Step::Remove(picks) => self.remove(picks)?,
             Step::Undo => self.undo()?,
             Step::Kill {
-                undo,
+                writer,
                 pick,
                 after_ms,
-            } => self.kill(*undo, *pick, *after_ms)?,
+            } => self.kill(*writer, *pick, *after_ms)?,
             Step::DropFinalBreak => {
                 let path = self.repo.path().join(HISTORY_FILE);
                 let Ok(mut kept) = fs::read(&path) else {
@@ -258,6 +343,49 @@ impl Run {
         })
     }
 
+    /// `EDIT` of a record on the list to a new text: the record holds it,
+    /// under its number and ULID, the rest of it as it was.
+    fn edit_one(&mut self, pick: u16) -> Result<String, TestCaseError> {
+        let list = self.listed()?;
+        if list.is_empty() {
+            return Ok(format!("{EDIT}: nothing listed"));
+        }
+        let record = list[usize::from(pick) % list.len()].clone();
+        let (id, ulid, old) = (record["id"].to_string(), ulid_of(&record), text_of(&record));
+        let text = self.new_text("e");
+        let args = and(edit(&id, &text), &["--json"]);
+        let out = self.repo.program(&args);
+        prop_assert!(
+            out.status.success(),
+            "{:?}: {:?}: {}\n{}",
+            args,
+            out.status,
+            stderr(&out),
+            self.story()
+        );
+        let mut expected = record;
+        expected[TEXT] = text.clone().into();
+        let printed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        prop_assert_eq!(
+            &printed,
+            &vec![expected.clone()],
+            "{:?} printed another record\n{}",
+            args,
+            self.story()
+        );
+        let after = self.listed()?;
+        prop_assert_eq!(
+            find(&after, &ulid),
+            Some(&expected),
+            "{:?} left another record\n{}",
+            args,
+            self.story()
+        );
+        self.given.entry(ulid).or_default().insert(text.clone());
+        self.edits.insert(text.clone(), old.clone());
+        Ok(format!("{EDIT} #{id}: {old} -> {text}"))
+    }
+
     fn remove(&mut self, picks: &[u16]) -> Result<String, TestCaseError> {
         let list = self.listed()?;
         if list.is_empty() {
@@ -270,7 +398,7 @@ impl Run {
         chosen.sort_by_key(|r| r["id"].as_u64());
         chosen.dedup_by_key(|r| r["id"].as_u64());
         let ids: Vec<String> = chosen.iter().map(|r| r["id"].to_string()).collect();
-        let expected: BTreeSet<String> = chosen.iter().map(|r| text_of(r)).collect();
+        let expected: BTreeSet<String> = chosen.iter().map(|r| ulid_of(r)).collect();
         let mut args = vec![REMOVE];
         args.extend(ids.iter().map(String::as_str));
         args.push("--json");
@@ -284,7 +412,7 @@ impl Run {
             self.story()
         );
         let reported: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-        let said: BTreeSet<String> = reported.iter().map(text_of).collect();
+        let said: BTreeSet<String> = reported.iter().map(ulid_of).collect();
         prop_assert_eq!(
             &said,
             &expected,
@@ -293,21 +421,29 @@ impl Run {
             self.story()
         );
         for record in reported {
-            let text = text_of(&record);
-            self.removed.insert(text.clone());
-            self.ever.insert(text.clone());
-            self.whole.insert(text, record);
+            let ulid = ulid_of(&record);
+            self.removed.insert(ulid.clone());
+            self.ever.insert(ulid.clone());
+            self.whole.insert(ulid, record);
         }
-        Ok(format!("{REMOVE} {} -> {said:?}", ids.join(" ")))
+        Ok(format!(
+            "{REMOVE} {} -> {:?}",
+            ids.join(" "),
+            self.named(&said)
+        ))
     }
 
+    /// `UNDO`: what it says it put back is no longer reported removed. What
+    /// it says it changed back was an edit the list showed, and holds the
+    /// text it had before that edit; and nothing but the records a removal
+    /// took off comes back on the list.
     fn undo(&mut self) -> Result<String, TestCaseError> {
-        let out = self.repo.program(&[UNDO]);
-        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        let before = self.listed()?;
+        let out = self.repo.program(&[UNDO, "--json"]);
         let err = stderr(&out);
         match out.status.code() {
             Some(0) => {}
-            Some(1) => return Ok(format!("{UNDO}: {}", err.trim())),
+            Some(1) => return Ok(format!("{UNDO}: nothing to undo {}", err.trim())),
             // A hand or a checkout gave the number of a record to put back
             // to another: nothing was undone.
             _ if err.contains("cannot be put back") => {
@@ -321,29 +457,79 @@ impl Run {
                 )));
             }
         }
-        for text in said.lines().filter_map(put_back) {
-            self.removed.remove(text);
+        let said: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let undid = said["undid"].as_str().unwrap_or_default().to_owned();
+        let records = said[COLLECTION].as_array().cloned().unwrap_or_default();
+        let after = self.listed()?;
+        let story = format!("{UNDO} said {said}\n{}", self.story());
+        if undid != REMOVE {
+            let back: Vec<String> = ulids(&after)
+                .into_iter()
+                .filter(|u| find(&before, u).is_none())
+                .collect();
+            prop_assert!(
+                back.is_empty(),
+                "{:?} put back on the list by an {} of {}\n{}",
+                self.named(&back),
+                UNDO,
+                undid,
+                story
+            );
         }
-        Ok(format!("{UNDO} -> {:?}", said.trim()))
+        if undid == EDIT {
+            prop_assert_eq!(records.len(), 1, "{}", story);
+            let ulid = ulid_of(&records[0]);
+            let was = find(&before, &ulid).map(text_of);
+            let edited_from = was.as_ref().and_then(|t| self.edits.get(t));
+            prop_assert!(
+                edited_from.is_some(),
+                "an edit taken back from {:?}, which no edit the list showed gave\n{}",
+                was,
+                story
+            );
+            let now = find(&after, &ulid).map(text_of);
+            prop_assert_eq!(
+                now.as_ref(),
+                edited_from,
+                "the edit to {:?} taken back to another text\n{}",
+                was,
+                story
+            );
+            prop_assert_eq!(Some(text_of(&records[0])), now, "{}", story);
+        }
+        if undid == REMOVE {
+            for record in &records {
+                self.removed.remove(&ulid_of(record));
+            }
+        }
+        let texts = texts(&records);
+        Ok(format!("{UNDO} -> {undid} {texts:?}"))
     }
 
-    fn kill(&mut self, undo: bool, pick: u16, after_ms: u8) -> Result<String, TestCaseError> {
+    fn kill(&mut self, writer: Writer, pick: u16, after_ms: u8) -> Result<String, TestCaseError> {
         let before = self.listed()?;
-        let (args, target) = if undo {
-            (vec![UNDO.to_owned()], None)
-        } else {
-            if before.is_empty() {
-                return Ok(format!("kill -9 of {REMOVE}: nothing listed"));
+        let target = match writer {
+            Writer::Undo => None,
+            Writer::Remove | Writer::Edit if before.is_empty() => {
+                return Ok(format!("kill -9 of {writer:?}: nothing listed"));
             }
-            let record = &before[usize::from(pick) % before.len()];
-            let id = record["id"].to_string();
-            (vec![REMOVE.to_owned(), id], Some(text_of(record)))
+            Writer::Remove | Writer::Edit => Some(before[usize::from(pick) % before.len()].clone()),
         };
-        if let Some(text) = &target {
+        let id = target.as_ref().map(|r| r["id"].to_string());
+        let id = id.as_deref().unwrap_or_default();
+        let text = match writer {
+            Writer::Edit => self.new_text("e"),
+            _ => String::new(),
+        };
+        let args = match writer {
+            Writer::Remove => vec![REMOVE, id],
+            Writer::Edit => edit(id, &text),
+            Writer::Undo => vec![UNDO],
+        };
+        if let (Writer::Remove, Some(record)) = (writer, &target) {
             // Its change may be in the history, whatever the list says.
-            self.ever.insert(text.clone());
+            self.ever.insert(ulid_of(record));
         }
-        let before = texts(&before);
         let mut child = self
             .repo
             .{{crate_name}}()
@@ -359,23 +545,54 @@ impl Run {
         let ended = status
             .code()
             .map_or("killed".to_owned(), |code| format!("ended with {code}"));
-        let after = texts(&self.listed()?);
+        let after = self.listed()?;
+        let story = format!(
+            "kill -9 after {after_ms} ms of {args:?}: {ended}\n{}",
+            self.story()
+        );
         let mut happened = Vec::new();
-        if let Some(text) = target {
-            if !after.contains(&text) {
-                happened.push(format!("{text} removed"));
-                self.removed.insert(text);
+        match (writer, target) {
+            (Writer::Remove, Some(record)) => {
+                let ulid = ulid_of(&record);
+                if find(&after, &ulid).is_none() {
+                    happened.push(format!("{} removed", text_of(&record)));
+                    self.removed.insert(ulid);
+                }
             }
-        } else {
-            let back: Vec<String> = self
-                .removed
-                .iter()
-                .filter(|t| !before.contains(t) && after.contains(t))
-                .cloned()
-                .collect();
-            for text in back {
-                happened.push(format!("{text} put back"));
-                self.removed.remove(&text);
+            (Writer::Edit, Some(record)) => {
+                // The record is still there, as it was or as the edit made
+                // it, and the other records are as they were.
+                prop_assert_eq!(ulids(&before), ulids(&after), "{}", story);
+                let ulid = ulid_of(&record);
+                let now = find(&after, &ulid).unwrap();
+                let old = text_of(&record);
+                let mut edited = record.clone();
+                edited[TEXT] = text.clone().into();
+                prop_assert!(
+                    now == &record || now == &edited,
+                    "{} is now {}, neither as it was nor as edited to {}\n{}",
+                    record,
+                    now,
+                    text,
+                    story
+                );
+                if now == &edited {
+                    happened.push(format!("{old} edited to {text}"));
+                    self.given.entry(ulid).or_default().insert(text.clone());
+                    self.edits.insert(text.clone(), old);
+                }
+            }
+            _ => {
+                let back: Vec<String> = self
+                    .removed
+                    .iter()
+                    .filter(|u| find(&before, u).is_none() && find(&after, u).is_some())
+                    .cloned()
+                    .collect();
+                for ulid in back {
+                    happened.push(format!("{} put back", self.named([&ulid])[0]));
+                    self.removed.remove(&ulid);
+                }
             }
         }
         Ok(format!(
@@ -401,40 +618,41 @@ impl Run {
     fn put_back(&mut self, pick: u16) -> Result<String, TestCaseError> {
         let list = self.listed()?;
         let ids: BTreeSet<Option<u64>> = list.iter().map(|r| r["id"].as_u64()).collect();
-        let listed = texts(&list);
         // Not listed, and its number free: a list with a number twice is
         // refused, and is not what this step is about.
         let candidates: Vec<&String> = self
             .removed
             .iter()
-            .filter(|t| !listed.contains(t))
-            .filter(|t| {
+            .filter(|u| find(&list, u).is_none())
+            .filter(|u| {
                 self.whole
-                    .get(*t)
+                    .get(*u)
                     .is_some_and(|r| !ids.contains(&r["id"].as_u64()))
             })
             .collect();
         if candidates.is_empty() {
             return Ok("nothing to put back by hand".into());
         }
-        let text = candidates[usize::from(pick) % candidates.len()].clone();
-        let record = self.whole[&text].clone();
+        let ulid = candidates[usize::from(pick) % candidates.len()].clone();
+        let record = self.whole[&ulid].clone();
+        let text = text_of(&record);
         self.rewrite(|records| records.push(record));
-        self.removed.remove(&text);
+        self.removed.remove(&ulid);
         Ok(format!("{text} put back on the list by hand"))
     }
 
     fn delete_line(&mut self, pick: u16) -> Result<String, TestCaseError> {
         let list = self.listed()?;
-        let candidates: Vec<String> = texts(&list)
-            .into_iter()
-            .filter(|t| !self.ever.contains(t))
+        let candidates: Vec<&Value> = list
+            .iter()
+            .filter(|r| !self.ever.contains(&ulid_of(r)))
             .collect();
         if candidates.is_empty() {
             return Ok("nothing to delete by hand".into());
         }
-        let text = candidates[usize::from(pick) % candidates.len()].clone();
-        self.rewrite(|records| records.retain(|r| text_of(r) != text));
+        let record = candidates[usize::from(pick) % candidates.len()];
+        let (ulid, text) = (ulid_of(record), text_of(record));
+        self.rewrite(|records| records.retain(|r| ulid_of(r) != ulid));
         Ok(format!("{text} deleted from the list by hand"))
     }
 }
@@ -448,7 +666,9 @@ proptest! {
     })]
 
     /// Whatever happens, in whatever order, a record reported removed and
-    /// not reported put back is on the list or in the history, once.
+    /// not reported put back is on the list or in the history, once; an
+    /// edit taken back leaves its record as it was before the edit, and
+    /// puts no removed record back.
     #[test]
     fn a_record_reported_removed_is_listed_or_in_the_history_once(
         steps in proptest::collection::vec(step(), 1..=25)

@@ -61,7 +61,8 @@ pub const FILE: &str = "todo.json";
 pub const HISTORY_FILE: &str = "todo.json.history.jsonl";
 /// The key of the records' array in that file.
 pub const COLLECTION: &str = "todos";
-/// The field of a record's JSON that holds the text it was created with.
+/// The field of a record's JSON that holds the text it was created with,
+/// and that `edit` changes.
 pub const TEXT: &str = "title";
 /// What one record is called in messages.
 pub const NOUN: &str = "todo";
@@ -76,13 +77,25 @@ pub const REMOVE: &str = "done";
 pub const SEARCH: &str = "find";
 /// Prints removed records, newest first: `HISTORY [COUNT] [--json]`.
 pub const HISTORY: &str = "history";
-/// Reverts the latest change: `UNDO`.
+/// Reverts the latest change: `UNDO`. With `--json`, it names the change
+/// it took back by the command that made it (`REMOVE`, `EDIT`), and lists
+/// the records it took off, put back or changed back under `COLLECTION`.
 pub const UNDO: &str = "undo";
+/// Changes a record on the list in place, keeping its number, its ULID and
+/// the rest of it: `EDIT ID ...`, the ID a number or a ULID.
+pub const EDIT: &str = "edit";
 
 /// The arguments that create a record holding `text`; with `--json`
 /// added, it is printed as JSON.
 pub fn create(text: &str) -> Vec<&str> {
     vec!["add", text]
+}
+
+/// The arguments that change the text (`TEXT`) of the record `id`, a
+/// number or a ULID, to `text`, and nothing else of it; with `--json`
+/// added, the record as it is now is printed as JSON.
+pub fn edit<'a>(id: &'a str, text: &'a str) -> Vec<&'a str> {
+    vec![EDIT, id, "--title", text]
 }
 
 /// What `create` prints for the record it added.

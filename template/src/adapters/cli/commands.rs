@@ -8,11 +8,11 @@ use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
 use super::{
-    Failure, MEND_HISTORY, Outcome, View, describe, editor, exit, man, render, saved, table, warn,
+    Failure, MEND_HISTORY, Outcome, View, describe, exit, man, render, saved, table, warn,
 };
 use crate::app::sharing::Sharing;
-use crate::app::{AddError, App, DoneError, EditError, Edited, ReadError, Reverted, UndoError};
-use crate::domain::{BrokenHistory, Ref, Renumbered, Title, Todo, Unreadable};
+use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
+use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
 use crate::ports::{Clock, Repository, Store, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code: each
@@ -48,24 +48,6 @@ impl From<DoneError> for Failure {
     }
 }
 
-impl From<EditError> for Failure {
-    fn from(error: EditError) -> Self {
-        match error {
-            EditError::Store(e) => e.into(),
-            EditError::Unknown(e) => {
-                refused(exit::NOT_FOUND, &e, "run `{{project-name}} show` to see the ids")
-            }
-            EditError::Unreadable(e) => unreadable(&e),
-            EditError::History(e) => refused(exit::DATA, &e, MEND_HISTORY),
-            EditError::Changed => refused(
-                exit::NOT_FOUND,
-                &"the todo was changed meanwhile",
-                "run the edit again",
-            ),
-        }
-    }
-}
-
 impl From<UndoError> for Failure {
     fn from(error: UndoError) -> Self {
         match error {
@@ -80,7 +62,7 @@ impl From<UndoError> for Failure {
 const FULL: &str = "start a new list with --file, or move this one aside";
 
 /// A change refused for `why`: nothing was changed.
-fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
+pub(super) fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
     Failure::Report {
         code,
         message: format!("{why}; nothing was changed"),
@@ -89,7 +71,7 @@ fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
 }
 
 /// A todo the list holds that cannot be read.
-fn unreadable(e: &Unreadable) -> Failure {
+pub(super) fn unreadable(e: &Unreadable) -> Failure {
     Failure::Report {
         code: exit::DATA,
         message: e.to_string(),
@@ -146,7 +128,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
     ) && let Some(problem) = app.history_problem()
     {
         warn(&format!(
-            "{problem}; done and undo refuse until it is fixed or moved aside"
+            "{problem}; done, edit and undo refuse until it is fixed or moved aside"
         ));
     }
     match command {
@@ -198,7 +180,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             id,
             title,
             description,
-        } => return edit(app, id, title, description, view, out),
+        } => return super::edit::edit(app, id, title, description, view, out),
         Command::Find { text } => {
             let found = app.find(&text)?;
             if found.is_empty() && !view.json {
@@ -495,110 +477,4 @@ fn moved(todos: &[Todo], renumbered: &[Renumbered]) {
             r.from, r.to, r.from
         );
     }
-}
-
-/// `edit`: with options, sets what they give; without, on a terminal,
-/// opens the person's editor, the list unlocked meanwhile, and changes
-/// the todo only if it is still what the editor was given.
-fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
-    app: &App<S, C, U>,
-    id: Ref,
-    title: Option<Title>,
-    description: Option<String>,
-    view: View,
-    out: &mut dyn Write,
-) -> Result<Outcome, Failure> {
-    let edited = if title.is_some() || description.is_some() {
-        app.edit(id, None, |todo: &Todo| Todo {
-            title: title.clone().unwrap_or_else(|| todo.title.clone()),
-            description: description
-                .clone()
-                .unwrap_or_else(|| todo.description.clone()),
-            ..todo.clone()
-        })?
-    } else if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        let todo: Todo = app.record(id)?;
-        let cannot = |e: io::Error| Failure::Report {
-            code: exit::IO,
-            message: format!("cannot edit #{}: {e}", todo.id),
-            tip: Some("set VISUAL or EDITOR to an editor that waits until you quit".into()),
-        };
-        let (text, draft) = match editor::edit(&render::draft(&todo), "edit").map_err(cannot)? {
-            editor::Edited::Saved(text, draft) => (text, draft),
-            editor::Edited::Failed(why) => {
-                return Err(Failure::Report {
-                    code: exit::NOT_FOUND,
-                    message: format!("{why}; nothing was changed"),
-                    tip: None,
-                });
-            }
-        };
-        let Some((new_title, new_description)) = render::undraft(&text) else {
-            warn(&format!(
-                "#{} was left as it was: the file was emptied",
-                todo.id
-            ));
-            return Ok(Outcome::Finished);
-        };
-        // Nothing typed is lost: a failure keeps the file, and says where.
-        let kept = |draft: editor::Draft, failure: Failure| {
-            let Failure::Report { code, message, tip } = failure else {
-                return failure;
-            };
-            let message = match draft.keep() {
-                Ok(path) => format!(
-                    "{message}; what you typed is kept in {}",
-                    table::visible(&path.to_string_lossy())
-                ),
-                Err(e) => format!("{message}; what you typed could not be kept: {e}"),
-            };
-            Failure::Report { code, message, tip }
-        };
-        let new_title = match Title::new(&new_title) {
-            Ok(title) => title,
-            Err(e) => {
-                let refused = refused(exit::USAGE, &e, "give the todo a title on the first line");
-                return Err(kept(draft, refused));
-            }
-        };
-        let change = |todo: &Todo| Todo {
-            title: new_title.clone(),
-            description: new_description.clone(),
-            ..todo.clone()
-        };
-        match app.edit(Ref::Ulid(todo.ulid), Some(&todo), change) {
-            Ok(edited) => edited,
-            Err(EditError::Changed | EditError::Unknown(_)) => {
-                let why = format!("#{} was changed or completed while you edited it", todo.id);
-                let tip = "see it with `{{project-name}} show`, then edit it again";
-                return Err(kept(draft, refused(exit::NOT_FOUND, &why, tip)));
-            }
-            Err(e) => return Err(kept(draft, e.into())),
-        }
-    } else {
-        return Err(Failure::Report {
-            code: exit::USAGE,
-            message: "nothing to change: give --title or --description, or run it on a \
-                      terminal to use your editor"
-                .into(),
-            tip: Some(format!("{{project-name}} edit {id} --title TEXT --description TEXT")),
-        });
-    };
-    let now = match edited {
-        Edited::Unchanged(todo) => {
-            warn(&format!(
-                "#{} was left as it was: nothing in it changed",
-                todo.id
-            ));
-            return Ok(Outcome::Finished);
-        }
-        Edited::Changed { now, .. } => now,
-    };
-    let saved = format!("#{} was edited", now.id);
-    let printed = match view.json {
-        true => render::json(std::slice::from_ref(&now), out),
-        false => describe(out, "Edited", now.id, now.title.as_str(), &now.description),
-    };
-    printed.map_err(|e| Failure::output(e, Some(&saved)))?;
-    Ok(Outcome::Saved(saved))
 }

@@ -2,7 +2,7 @@
 //! the result, and turns failures into messages and exit codes.
 //!
 //! - `args.rs`: the commands and flags, declared for clap.
-//! - `commands.rs`: what each command does and says.
+//! - `commands.rs`: what each command does and says; `edit.rs`: `edit`.
 //! - `render.rs`: how a record looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
 //! - `man.rs`: the manual pages, for any command line.
@@ -12,6 +12,7 @@
 
 mod args;
 pub mod commands;
+mod edit;
 mod editor;
 mod man;
 pub mod render;

@@ -63,18 +63,23 @@ pub fn draft(todo: &Todo) -> String {
     text
 }
 
-/// The title and description in `text`, as `draft` lays them out, or none
-/// when it holds nothing.
+/// The title and description in `text`, as `draft` lays them out: the
+/// first line, then the lines after the blank one below it, as typed but
+/// for the blank lines that end them. None when it holds nothing.
 pub fn undraft(text: &str) -> Option<(String, String)> {
-    let kept = text.lines().take_while(|line| line.trim_end() != CUT);
-    let kept: Vec<&str> = kept.collect();
-    let kept = kept.join("\n");
-    let kept = kept.trim();
-    if kept.is_empty() {
+    let kept: Vec<&str> = text
+        .lines()
+        .take_while(|line| line.trim_end() != CUT)
+        .collect();
+    if kept.iter().all(|line| line.trim().is_empty()) {
         return None;
     }
-    let (title, description) = kept.split_once('\n').unwrap_or((kept, ""));
-    Some((title.trim().to_owned(), description.trim().to_owned()))
+    let (title, rest) = kept.split_first()?;
+    let rest = match rest.split_first() {
+        Some((blank, rest)) if blank.trim().is_empty() => rest,
+        _ => rest,
+    };
+    Some((title.to_string(), rest.join("\n").trim_end().to_owned()))
 }
 
 /// Number, title, description and age. To fit a terminal, descriptions and
@@ -255,5 +260,42 @@ mod tests {
             .lines()
             .map(String::from)
             .collect()
+    }
+
+    #[test]
+    fn a_draft_reads_back_as_the_todo_it_was_made_from() {
+        let todo = |title: &str, description: &str| Todo {
+            id: crate::domain::Id(3),
+            ulid: ulid::Ulid::nil(),
+            title: crate::domain::Title::new(title).unwrap(),
+            description: description.into(),
+            created_at: Timestamp::UNIX_EPOCH,
+        };
+        for (title, description) in [
+            ("Buy milk", ""),
+            ("Buy milk", "2 liters"),
+            ("# not a comment", "  indented\n\nthree lines"),
+        ] {
+            let read = undraft(&draft(&todo(title, description)));
+            assert_eq!(read, Some((title.into(), description.into())));
+        }
+    }
+
+    #[test]
+    fn a_draft_is_read_by_its_first_line_and_the_lines_after_the_blank_one() {
+        let read = undraft;
+        assert_eq!(read(""), None);
+        assert_eq!(read(&format!("\n  \n{CUT}\nBuy milk\n")), None);
+        assert_eq!(read("Buy milk"), Some(("Buy milk".into(), String::new())));
+        // A blank first line is a blank title, not the description moved up.
+        assert_eq!(
+            read("\n\n2 liters\n"),
+            Some((String::new(), "2 liters".into()))
+        );
+        // The line below the title need not be blank; blank lines at the end go.
+        assert_eq!(
+            read("Buy milk\n2 liters\n\n\n"),
+            Some(("Buy milk".into(), "2 liters".into()))
+        );
     }
 }

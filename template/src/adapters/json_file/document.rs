@@ -123,7 +123,8 @@ impl<R: JsonRecord> Entry for Stored<R> {
     }
 
     /// The record's own fields come from `record`; the fields it does not
-    /// know stay, after them, as they were.
+    /// know stay where they were, as they were: an edit and its undo give
+    /// back the line it was.
     fn edited(&self, record: R) -> Result<Self, Unreadable> {
         let Self::Read { source, span, .. } = self else {
             return Ok(Self::from(record));
@@ -133,23 +134,31 @@ impl<R: JsonRecord> Entry for Stored<R> {
         let mut line = Vec::new();
         layout::write_record(&mut line, &record).map_err(|_| unreadable())?;
         let own = String::from_utf8(line).map_err(|_| unreadable())?;
-        let known = Object::parse(&own).map_err(|_| unreadable())?;
+        let mine = Object::parse(&own).map_err(|_| unreadable())?;
         let was = Object::parse(raw).map_err(|_| unreadable())?;
-        let kept: Vec<(&str, &str)> = was
-            .iter()
-            .filter(|(key, _)| known.iter().all(|(own, _)| own != *key))
-            .collect();
-        if kept.is_empty() {
+        let own_value = |key: &str| mine.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        if was.iter().all(|(key, _)| own_value(key).is_some()) {
             return Ok(Self::from(record));
         }
-        let mut text = own[..own.len() - 1].to_owned();
-        for (key, value) in kept {
-            text.push_str(", ");
-            text.push_str(&serde_json::to_string(key).map_err(|_| unreadable())?);
-            text.push_str(": ");
-            text.push_str(&canonical::normalize(value));
+        let identity = |key: &str| key == "id" || key == "ulid";
+        let kept = was
+            .iter()
+            .filter(|(key, _)| !identity(key))
+            .map(|(key, value)| {
+                let value =
+                    own_value(key).map_or_else(|| canonical::normalize(value), str::to_owned);
+                (key, value)
+            });
+        let added = mine
+            .iter()
+            .filter(|(key, _)| !identity(key) && !was.iter().any(|(k, _)| k == *key));
+        let mut text = Vec::new();
+        layout::write_identity(&mut text, record.id(), record.ulid()).map_err(|_| unreadable())?;
+        for (key, value) in kept.chain(added.map(|(key, value)| (key, value.to_owned()))) {
+            let key = serde_json::to_string(key).map_err(|_| unreadable())?;
+            text.extend_from_slice(format!(", {key}: {value}").as_bytes());
         }
-        text.push('}');
+        text.push(b'}');
         let span = 0..text.len();
         let source = Source::new(&source.name, text, Checks::All);
         source.read_in(Layout::AsWritten);

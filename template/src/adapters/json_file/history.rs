@@ -583,7 +583,7 @@ mod tests {
         };
         assert_eq!(journal("").next_number().unwrap(), 8);
         assert_eq!(
-            journal("{\"change\": 9, \"archiv").next_number().unwrap(),
+            journal("{\"change\": 9, \"archived_a").next_number().unwrap(),
             10
         );
         assert_eq!(journal("garbage\n\n").next_number().unwrap(), 8);
@@ -593,7 +593,7 @@ mod tests {
     fn a_change_number_is_read_as_leniently_as_it_can_be() {
         assert_eq!(change_number(b"{\"change\": 12, \"undid\": 3}"), Some(12));
         assert_eq!(change_number(b" { \"change\" :7"), Some(7));
-        assert_eq!(change_number(b"{\"change\": 5, \"archiv"), Some(5));
+        assert_eq!(change_number(b"{\"change\": 5, \"archived_a"), Some(5));
         assert_eq!(change_number(b"{\"undid\": 3, \"change\": 12}"), None);
         assert_eq!(change_number(b"garbage"), None);
     }
