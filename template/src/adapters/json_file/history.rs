@@ -583,7 +583,9 @@ mod tests {
         };
         assert_eq!(journal("").next_number().unwrap(), 8);
         assert_eq!(
-            journal("{\"change\": 9, \"archived_a").next_number().unwrap(),
+            journal("{\"change\": 9, \"archived_a")
+                .next_number()
+                .unwrap(),
             10
         );
         assert_eq!(journal("garbage\n\n").next_number().unwrap(), 8);
