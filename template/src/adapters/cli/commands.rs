@@ -8,11 +8,12 @@ use clap_complete::Shell;
 
 use super::args::{self, Cli, Command, Named};
 use super::{
-    Failure, MEND_HISTORY, Outcome, View, describe, exit, man, render, saved, table, warn,
+    Failure, MEND_HISTORY, Outcome, View, describe, exit, man, refused, render, saved, table,
+    unreadable, warn,
 };
 use crate::app::sharing::Sharing;
 use crate::app::{AddError, App, DoneError, ReadError, Reverted, UndoError};
-use crate::domain::{BrokenHistory, Ref, Renumbered, Todo, Unreadable};
+use crate::domain::{BrokenHistory, Ref, Renumbered, Todo};
 use crate::ports::{Clock, Repository, Store, UlidSource, Versions};
 
 /// What the program says when a use case fails, and the exit code: each
@@ -60,26 +61,6 @@ impl From<UndoError> for Failure {
 }
 
 const FULL: &str = "start a new list with --file, or move this one aside";
-
-/// A change refused for `why`: nothing was changed.
-pub(super) fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
-    Failure::Report {
-        code,
-        message: format!("{why}; nothing was changed"),
-        tip: Some(tip.into()),
-    }
-}
-
-/// A todo the list holds that cannot be read.
-pub(super) fn unreadable(e: &Unreadable) -> Failure {
-    Failure::Report {
-        code: exit::DATA,
-        message: e.to_string(),
-        tip: Some(
-            "fix that line in an editor; {{project-name}} never writes over what it cannot read".into(),
-        ),
-    }
-}
 
 /// Runs `command` against the use cases, printing on `out` as `view` asks.
 /// A list git holds unmerged is not changed, and read with a warning; the

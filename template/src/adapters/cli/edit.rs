@@ -3,8 +3,10 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use super::commands::{refused, unreadable};
-use super::{Failure, MEND_HISTORY, Outcome, View, describe, editor, exit, render, table, warn};
+use super::{
+    Failure, MEND_HISTORY, Outcome, View, describe, editor, exit, refused, render, table,
+    unreadable, warn,
+};
 use crate::app::{App, EditError, Edited};
 use crate::domain::{Ref, Title, Todo};
 use crate::ports::{Clock, Store, UlidSource};

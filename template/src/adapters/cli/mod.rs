@@ -28,7 +28,7 @@ use clap::{ColorChoice, CommandFactory, Parser};
 
 pub use args::{COMPLETE_VAR, Cli, Command, GitCommand, Named, completing, file_on_the_line};
 
-use crate::domain::{Id, Record};
+use crate::domain::{Id, Record, Unreadable};
 use crate::ports::{StoreError, StoreErrorKind, Tip};
 
 /// Exit codes, as documented in the README (sysexits.h where one fits).
@@ -291,6 +291,26 @@ impl Failure {
             error,
             saved: saved.map(str::to_owned),
         }
+    }
+}
+
+/// A change refused for `why`: nothing was changed.
+pub fn refused(code: u8, why: &dyn std::fmt::Display, tip: &str) -> Failure {
+    Failure::Report {
+        code,
+        message: format!("{why}; nothing was changed"),
+        tip: Some(tip.into()),
+    }
+}
+
+/// A record the list holds that cannot be read.
+pub fn unreadable(e: &Unreadable) -> Failure {
+    Failure::Report {
+        code: exit::DATA,
+        message: e.to_string(),
+        tip: Some(
+            "fix that line in an editor; {{project-name}} never writes over what it cannot read".into(),
+        ),
     }
 }
 
