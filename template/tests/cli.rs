@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // a test should stop at the first surprise
 
+/// The record's words: its file, its commands, its JSON.
+#[path = "vocabulary/mod.rs"]
+mod vocabulary;
+
 #[path = "cmd/fixtures.rs"]
 mod fixtures;
 
@@ -151,7 +155,7 @@ fn out_folder_holds_what_the_commands_leave(
     assert!(wrong.is_empty(), "{}{}", wrong.join("\n"), RERUN);
 }
 
-/// `.todo.json.lock`, beside `todo.json`.
+/// A list's lock: `.notes.json.lock`, beside `notes.json`.
 fn is_lock(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
     name.starts_with('.') && name.ends_with(".lock")
@@ -185,7 +189,7 @@ fn color_follows_the_flag_then_the_environment() {
     let show = |args: &[&str], env: &[(&str, &str)]| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"));
         cmd.current_dir(dir.path())
-            .args(["show"])
+            .args([vocabulary::LIST])
             .args(args)
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
@@ -197,7 +201,7 @@ fn color_follows_the_flag_then_the_environment() {
     };
     std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
         .current_dir(dir.path())
-        .args(["add", "Buy milk"])
+        .args(vocabulary::create("Buy milk"))
         .output()
         .unwrap();
     assert!(!show(&[], &[]), "piped output is plain by default");
@@ -253,15 +257,15 @@ fn run(dir: &Path, command: &str) -> std::process::Output {
         .unwrap()
 }
 
-/// The `todo.json` that `commands`, written as on a page, leave in an
-/// empty folder.
+/// The list that `commands`, written as on a page, leave in an empty
+/// folder.
 fn list_made_by(commands: &[impl AsRef<str>]) -> String {
     let dir = tempfile::tempdir().unwrap();
     for command in commands {
         let out = run(dir.path(), command.as_ref());
         assert!(out.status.success(), "{}: {out:?}", command.as_ref());
     }
-    std::fs::read_to_string(dir.path().join("todo.json")).unwrap()
+    std::fs::read_to_string(dir.path().join(vocabulary::FILE)).unwrap()
 }
 
 /// The commands of a page's console blocks, in order.
@@ -328,20 +332,21 @@ fn undo_speaks_json_when_asked() {
             .output()
             .unwrap()
     };
-    run(&["add", "Buy milk"]);
-    run(&["done", "1"]);
+    use vocabulary::{COLLECTION, REMOVE, TEXT, UNDO};
+    run(&vocabulary::create("Buy milk"));
+    run(&[REMOVE, "1"]);
     let undo = |expected: i32| {
-        let out = run(&["undo", "--json"]);
+        let out = run(&[UNDO, "--json"]);
         assert_eq!(out.status.code(), Some(expected));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     let undone = undo(0);
-    assert_eq!(undone["undid"], "done");
-    assert_eq!(undone["todos"][0]["title"], "Buy milk");
-    assert_eq!(undo(0)["undid"], "add");
+    assert_eq!(undone["undid"], REMOVE);
+    assert_eq!(undone[COLLECTION][0][TEXT], "Buy milk");
+    assert_eq!(undo(0)["undid"], vocabulary::create("")[0]);
     let nothing = undo(1);
     assert!(nothing["undid"].is_null());
-    assert_eq!(nothing["todos"], serde_json::json!([]));
+    assert_eq!(nothing[COLLECTION], serde_json::json!([]));
 }
 
 /// Completion answers only to the program's own variable: a `COMPLETE` set
@@ -351,7 +356,7 @@ fn another_programs_completion_variable_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
         .current_dir(dir.path())
-        .args(["add", "Buy milk"])
+        .args(vocabulary::create("Buy milk"))
         .env("COMPLETE", "1")
         .output()
         .unwrap();
@@ -360,5 +365,8 @@ fn another_programs_completion_variable_changes_nothing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Added #1"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        vocabulary::created(1, "Buy milk")
+    );
 }

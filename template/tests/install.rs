@@ -304,7 +304,7 @@ fn the_one_list_line_names_the_list_every_folder_uses() {
     let elsewhere = home.path().join("a/b");
     fs::create_dir_all(&elsewhere).unwrap();
     let script = format!(
-        "{}\n{} >/dev/null && cd a/b && \"$0\" {LIST} --json",
+        "{}\n{} >/dev/null && cd a/b && \"$0\" {LIST} --json && printf %s \"${{project-name | shouty_snake_case}}_FILE\" >&2",
         lines.join("\n"),
         line(&vocabulary::create("Buy milk")).replacen("{{project-name}}", "\"$0\"", 1)
     );
@@ -324,8 +324,12 @@ fn the_one_list_line_names_the_list_every_folder_uses() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Buy milk"));
-    assert!(home.path().join(FILE).exists());
-    assert!(!elsewhere.join(FILE).exists());
+    // The list the line names, in the home folder, and none where the
+    // command ran.
+    let named = PathBuf::from(String::from_utf8_lossy(&out.stderr).into_owned());
+    assert!(named.starts_with(home.path()), "{}", named.display());
+    assert!(named.is_file(), "{}", named.display());
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
 
 #[test]

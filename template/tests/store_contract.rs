@@ -151,8 +151,8 @@ fn add_recorded(store: &impl Store<Item>, text: &str) -> Id {
         .unwrap()
 }
 
-/// Completes the records `ids`, as `done` does.
-fn complete(store: &impl Store<Item>, ids: &[Id]) {
+/// Removes the records `ids` into the history, as the CLI does.
+fn remove(store: &impl Store<Item>, ids: &[Id]) {
     let at = Timestamp::from_second(1_700_000_100).unwrap();
     store
         .update(|list, history| {
@@ -202,7 +202,7 @@ fn undo_latest(store: &impl Store<Item>) -> Option<Vec<Id>> {
 }
 
 /// The texts of what the history shows, newest first.
-fn completed(store: &impl Store<Item>) -> Vec<String> {
+fn removed(store: &impl Store<Item>) -> Vec<String> {
     let shown = store.removed(usize::MAX).unwrap();
     assert!(shown.skipped.is_empty(), "{:?}", shown.skipped);
     shown
@@ -212,48 +212,48 @@ fn completed(store: &impl Store<Item>) -> Vec<String> {
         .collect()
 }
 
-fn completed_records_are_shown_newest_first_and_undone_put_back(store: impl Store<Item>) {
+fn removed_records_are_shown_newest_first_and_undone_put_back(store: impl Store<Item>) {
     for text in ["one", "two", "three"] {
         add_recorded(&store, text);
     }
     let before = snapshot(&store);
-    complete(&store, &[Id(3), Id(1)]);
-    complete(&store, &[Id(2)]);
-    assert_eq!(completed(&store), ["two", "three", "one"]);
+    remove(&store, &[Id(3), Id(1)]);
+    remove(&store, &[Id(2)]);
+    assert_eq!(removed(&store), ["two", "three", "one"]);
     assert_eq!(undo_latest(&store), Some(vec![Id(2)]));
     assert_eq!(undo_latest(&store), Some(vec![Id(1), Id(3)]));
-    assert!(completed(&store).is_empty(), "on the list again");
+    assert!(removed(&store).is_empty(), "on the list again");
     assert_eq!(snapshot(&store), before, "exactly as before");
 }
 
 fn undo_walks_back_past_what_it_undid(store: impl Store<Item>) {
     add_recorded(&store, "one");
     add_recorded(&store, "two");
-    complete(&store, &[Id(2)]);
+    remove(&store, &[Id(2)]);
     assert_eq!(undo_latest(&store), Some(vec![Id(2)]));
     assert_eq!(undo_latest(&store), Some(vec![Id(2)]), "the add of two");
     assert_eq!(undo_latest(&store), Some(vec![Id(1)]));
     assert_eq!(undo_latest(&store), None);
     assert_eq!(snapshot(&store), (Id(3), Vec::new()));
-    assert!(completed(&store).is_empty(), "its completion was undone");
+    assert!(removed(&store).is_empty(), "its removal was undone");
 }
 
 fn a_change_the_list_no_longer_shows_is_not_undone(store: impl Store<Item>) {
     add_recorded(&store, "one");
     add_recorded(&store, "two");
-    complete(&store, &[Id(1)]);
-    // The completed record is back on the list, whatever put it there.
+    remove(&store, &[Id(1)]);
+    // The removed record is back on the list, whatever put it there.
     store
         .update(|list, _| {
             list.restore(vec![vocabulary::item(Id(1), "one").into()]);
             Ok::<_, StoreError>(())
         })
         .unwrap();
-    assert!(completed(&store).is_empty());
+    assert!(removed(&store).is_empty());
     assert_eq!(
         undo_latest(&store),
         Some(vec![Id(2)]),
-        "the add of two, not the done"
+        "the add of two, not the removal"
     );
 }
 
@@ -266,11 +266,11 @@ where
     fixture.break_history();
     let store = &fixture.store;
     let before = snapshot(store);
-    let completing = store.update(|list, history| {
+    let removing = store.update(|list, history| {
         history.usable().map_err(|_| Refused::Rule)?;
         list.remove(&[Ref::Id(Id(1))]).map_err(|_| Refused::Store)
     });
-    assert!(matches!(completing, Err(Refused::Rule)));
+    assert!(matches!(removing, Err(Refused::Rule)));
     let undoing =
         store.update(|list, history| history.latest_in_effect(list).map_err(|_| Refused::Rule));
     assert!(matches!(undoing, Err(Refused::Rule)));
@@ -291,7 +291,7 @@ fn an_edit_is_read_back_and_undone_to_what_it_was(store: impl Store<Item>) {
     assert_eq!(texts(&snapshot(&store).1), ["two", "uno"]);
     assert_eq!(undo_latest(&store), Some(vec![Id(1)]));
     assert_eq!(snapshot(&store), before, "exactly as before");
-    assert!(completed(&store).is_empty(), "an edit removes nothing");
+    assert!(removed(&store).is_empty(), "an edit removes nothing");
     assert_eq!(
         undo_latest(&store),
         Some(vec![Id(2)]),
@@ -323,8 +323,8 @@ macro_rules! contract {
                 super::removed_records_are_gone_and_ids_never_reused(super::$adapter().store);
             }
             #[test]
-            fn completed_records_are_shown_newest_first_and_undone_put_back() {
-                super::completed_records_are_shown_newest_first_and_undone_put_back(
+            fn removed_records_are_shown_newest_first_and_undone_put_back() {
+                super::removed_records_are_shown_newest_first_and_undone_put_back(
                     super::$adapter().store,
                 );
             }

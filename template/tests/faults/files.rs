@@ -403,7 +403,7 @@ fn a_file_too_large_to_be_a_list_is_refused_without_reading_it() {
         .set_len(MAX_FILE_BYTES + 1)
         .unwrap();
     let out = run(dir.path(), &[LIST]);
-    assert_fails(&out, 65, &format!("too large to be a {NOUN} list"));
+    assert_fails(&out, 65, &format!("too large to be {A_NOUN} list"));
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn a_ulid_beyond_128_bits_names_no_record() {
     assert_fails(
         &out,
         2,
-        &format!("`81M81V6XYR0000000000000004` is not a {NOUN} id"),
+        &format!("`81M81V6XYR0000000000000004` is not {A_NOUN} id"),
     );
     assert_eq!(fs::read(&path).unwrap(), before);
     let text = String::from_utf8(before).unwrap();

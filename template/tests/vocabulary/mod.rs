@@ -66,6 +66,8 @@ pub const COLLECTION: &str = "todos";
 pub const TEXT: &str = "title";
 /// What one record is called in messages.
 pub const NOUN: &str = "todo";
+/// One record, with its article, as messages say it: "a todo", "an expense".
+pub const A_NOUN: &str = "a todo";
 /// What more than one record is called in messages.
 pub const NOUNS: &str = "todos";
 

@@ -13,7 +13,7 @@
 mod args;
 pub mod commands;
 mod edit;
-mod editor;
+pub mod editor;
 mod man;
 pub mod render;
 pub mod sharing;
