@@ -49,11 +49,12 @@ impl Account {
         };
         let bin = account.home.path().join(".cargo/bin");
         fs::create_dir_all(&bin).unwrap();
-        fs::copy(
-            env!("CARGO_BIN_EXE_my-todo"),
-            bin.join(env!("CARGO_PKG_NAME")),
-        )
-        .unwrap();
+        // Copied under another name, then renamed: a process another test
+        // forks meanwhile may hold the copy open for writing until it runs
+        // its own program, and the kernel runs no file open for writing.
+        let copy = bin.join(".copy");
+        fs::copy(env!("CARGO_BIN_EXE_my-todo"), &copy).unwrap();
+        fs::rename(&copy, bin.join(env!("CARGO_PKG_NAME"))).unwrap();
         let readme = fs::read_to_string("README.md").unwrap();
         let lines = block_after(&readme, "### Shell completions and the manual page");
         assert!(lines.len() >= 4, "{lines:?}");
