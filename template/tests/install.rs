@@ -49,11 +49,19 @@ impl Account {
         };
         let bin = account.home.path().join(".cargo/bin");
         fs::create_dir_all(&bin).unwrap();
-        fs::copy(
-            env!("CARGO_BIN_EXE_{{project-name}}"),
-            bin.join(env!("CARGO_PKG_NAME")),
-        )
-        .unwrap();
+        let installed = bin.join(env!("CARGO_PKG_NAME"));
+        fs::copy(env!("CARGO_BIN_EXE_{{project-name}}"), &installed).unwrap();
+        // A process another test forked while the copy was being written
+        // holds it open for writing until it runs its own program, and the
+        // kernel runs no file open for writing (ETXTBSY): wait for that.
+        for _ in 0..500 {
+            match Command::new(&installed).arg("--version").output() {
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                _ => break,
+            }
+        }
         let readme = fs::read_to_string("README.md").unwrap();
         let lines = block_after(&readme, "### Shell completions and the manual page");
         assert!(lines.len() >= 4, "{lines:?}");

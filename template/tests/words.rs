@@ -38,7 +38,7 @@ const RECORD_FILES: &[&str] = &[
     "src/adapters/json_file/todo.rs",
     "src/adapters/cli/args.rs",
     "src/adapters/cli/commands.rs",
-    "src/adapters/cli/edit.rs",
+    "src/adapters/cli/commands/edit.rs",
     "src/adapters/cli/render.rs",
     "src/app.rs",
     "src/lib.rs",
@@ -47,7 +47,7 @@ const RECORD_FILES: &[&str] = &[
 /// The folders and files that are generic, but for `RECORD_FILES`.
 const GENERIC: &[&str] = &["src", "tests/faults", "tests/store_contract.rs"];
 
-/// The todo's words.
+/// The todo's words. Not "completing": it is what a shell does to a word.
 const WORDS: &[&str] = &[
     "todo",
     "todos",
@@ -256,6 +256,15 @@ fn generic_files(root: &Path) -> Vec<String> {
 #[test]
 fn generic_files_never_name_the_todo() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A record file that is gone, and still listed, would spare a file
+    // of the frame that takes its name later.
+    let gone: Vec<&str> = (RECORD_FILES.iter().copied())
+        .filter(|file| !root.join(file).is_file())
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "RECORD_FILES lists files that are not there: {gone:?}"
+    );
     let mut report = Vec::new();
     for path in generic_files(root) {
         let text = String::from_utf8_lossy(&fs::read(root.join(&path)).unwrap()).into_owned();

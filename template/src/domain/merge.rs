@@ -2,7 +2,7 @@
 //! parted, put together. Pure, and the same for any record: a store hands
 //! each side over as numbers, identities, times and fields it can compare.
 //!
-//! - A record removed on either side is removed: completing wins.
+//! - A record removed on either side is removed: removal wins.
 //! - A record added on either side is kept, once.
 //! - A record on all sides takes each side's changes, field by field; a
 //!   field changed one way on one side and another way on the other is a
@@ -118,7 +118,7 @@ pub fn merge<F: Mergeable>(
     let mut conflicts = Vec::new();
     let mut records = Vec::with_capacity(ours.records.len().max(theirs.records.len()));
     by_ulid([base, ours, theirs], |[b, o, t]| match (b, o, t) {
-        // Removed on a side: completing wins over any change.
+        // Removed on a side: removal wins over any change.
         (Some(_), None, _) | (Some(_), _, None) | (None, None, None) => {}
         (None, Some(one), None) | (None, None, Some(one)) => records.push(one.clone()),
         (b, Some(o), Some(t)) => records.push(merge_record(b, o, t, &mut conflicts)),
@@ -472,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn completing_wins_over_a_change() {
+    fn removal_wins_over_a_change() {
         let base = side(2, vec![record(1, 10, &[("a", 1)])]);
         let a = side(2, vec![]);
         let b = side(2, vec![record(1, 10, &[("a", 2)])]);

@@ -77,11 +77,14 @@ fn kill_9_leaves_every_record_on_the_list_or_in_the_history() {
 
 #[test]
 fn kill_9_of_an_edit_leaves_the_record_as_it_was_or_as_edited() {
+    if edit("1", "").is_none() {
+        return; // a record that is not edited
+    }
     let dir = scratch();
     // Large enough that a write takes a while, so kills land mid-write.
     let all = made(dir.path(), 10_000);
     let started = Instant::now();
-    assert_ok(&run(dir.path(), &edit("1", "timed")));
+    assert_ok(&run(dir.path(), &edit("1", "timed").unwrap()));
     let lifetime = started.elapsed();
     assert_ok(&run(dir.path(), &[UNDO]));
     let others = |listed: &[String]| {
@@ -98,7 +101,7 @@ fn kill_9_of_an_edit_leaves_the_record_as_it_was_or_as_edited() {
         // Edits and undos, killed at every moment of their lives.
         let args = match round % 3 {
             2 => vec![UNDO],
-            _ => edit("2", &text),
+            _ => edit("2", &text).unwrap(),
         };
         let mut child = {{crate_name}}(dir.path())
             .args(&args)
@@ -140,7 +143,7 @@ fn kill_9_of_an_edit_leaves_the_record_as_it_was_or_as_edited() {
     }
     // What killed writers left is put right by the next one, and undo
     // walks back through every edit the list showed, to the first text.
-    assert_ok(&run(dir.path(), &edit("2", "last")));
+    assert_ok(&run(dir.path(), &edit("2", "last").unwrap()));
     shown.push("last".into());
     while let Some(text) = shown.pop() {
         assert_eq!(listed(dir.path())[1], text, "walking back");
@@ -162,7 +165,12 @@ fn a_full_disk_while_removing_or_editing_changes_neither_file() {
     let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
     let before = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
     assert!(before.0.len() > 512 && before.1.len() > 512);
-    for args in [vec![REMOVE, "6"], edit("7", "changed"), vec![UNDO]] {
+    let changes = [
+        Some(vec![REMOVE, "6"]),
+        edit("7", "changed"),
+        Some(vec![UNDO]),
+    ];
+    for args in changes.into_iter().flatten() {
         // 512 bytes at most, as a full disk would allow.
         let out = limited(dir.path(), "-f 1", &args);
         assert_fails(&out, 74, "File too large");
@@ -173,14 +181,18 @@ fn a_full_disk_while_removing_or_editing_changes_neither_file() {
 #[cfg(unix)]
 #[test]
 fn a_list_the_disk_has_no_room_for_takes_back_the_history_line() {
+    // An edit's history line is short, whatever the list holds.
+    if edit("1", "").is_none() {
+        return; // a record that is not edited
+    }
     let dir = scratch();
     made(dir.path(), 40);
-    assert_ok(&run(dir.path(), &edit("1", "changed")));
+    assert_ok(&run(dir.path(), &edit("1", "changed").unwrap()));
     let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
     let before = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
     // Room for the history's new line, none for the new list: 2 KiB a file.
     assert!(before.0.len() > 4 << 10 && before.1.len() < 1 << 10);
-    for args in [edit("2", "changed"), vec![UNDO], vec![REMOVE, "2"]] {
+    for args in [edit("2", "changed").unwrap(), vec![UNDO], vec![REMOVE, "2"]] {
         let out = limited(dir.path(), "-f 4", &args);
         assert_fails(&out, 74, "File too large");
         let after = (fs::read(&list).unwrap(), fs::read(&kept).unwrap());
@@ -200,7 +212,12 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
     ] {
         fs::write(&kept, broken).unwrap();
         let before = fs::read(&list).unwrap();
-        for args in [vec![REMOVE, "1"], edit("1", "changed"), vec![UNDO]] {
+        let changes = [
+            Some(vec![REMOVE, "1"]),
+            edit("1", "changed"),
+            Some(vec![UNDO]),
+        ];
+        for args in changes.into_iter().flatten() {
             let out = run(dir.path(), &args);
             assert_fails(&out, 65, HISTORY_FILE);
             assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
@@ -253,11 +270,14 @@ fn a_broken_history_stops_what_needs_it_and_nothing_else() {
 
 #[test]
 fn an_edit_refuses_a_broken_history_and_changes_nothing() {
+    if edit("1", "").is_none() {
+        return; // a record that is not edited
+    }
     let dir = scratch();
     made(dir.path(), 3);
     let (list, kept) = (dir.path().join(FILE), dir.path().join(HISTORY_FILE));
     // An edit made while the history could be read, to be taken back later.
-    assert_ok(&run(dir.path(), &edit("2", "record 2, edited")));
+    assert_ok(&run(dir.path(), &edit("2", "record 2, edited").unwrap()));
     let good = fs::read(&kept).unwrap();
     let (_, changes) = good.split_at(good.iter().position(|&b| b == b'\n').unwrap() + 1);
     let first = ulid(1);
@@ -274,9 +294,9 @@ fn an_edit_refuses_a_broken_history_and_changes_nothing() {
         let before = fs::read(&list).unwrap();
         // By number and by ULID; to a new text, and to the text it holds.
         for args in [
-            edit("1", "changed"),
-            edit(&first, "changed"),
-            edit("1", "record 1"),
+            edit("1", "changed").unwrap(),
+            edit(&first, "changed").unwrap(),
+            edit("1", "record 1").unwrap(),
         ] {
             let out = run(dir.path(), &args);
             assert_fails(&out, 65, HISTORY_FILE);
@@ -290,7 +310,7 @@ fn an_edit_refuses_a_broken_history_and_changes_nothing() {
     }
     // Mended, the history takes edits again, and undo takes them back.
     fs::write(&kept, &good).unwrap();
-    assert_ok(&run(dir.path(), &edit("1", "changed")));
+    assert_ok(&run(dir.path(), &edit("1", "changed").unwrap()));
     assert_eq!(listed(dir.path())[0], "changed");
     for _ in 0..2 {
         assert_ok(&run(dir.path(), &[UNDO]));

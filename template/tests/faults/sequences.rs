@@ -353,7 +353,10 @@ impl Run {
         let record = list[usize::from(pick) % list.len()].clone();
         let (id, ulid, old) = (record["id"].to_string(), ulid_of(&record), text_of(&record));
         let text = self.new_text("e");
-        let args = and(edit(&id, &text), &["--json"]);
+        let Some(edited) = edit(&id, &text) else {
+            return Ok(format!("{EDIT}: the record is not edited"));
+        };
+        let args = and(edited, &["--json"]);
         let out = self.repo.program(&args);
         prop_assert!(
             out.status.success(),
@@ -523,7 +526,10 @@ impl Run {
         };
         let args = match writer {
             Writer::Remove => vec![REMOVE, id],
-            Writer::Edit => edit(id, &text),
+            Writer::Edit => match edit(id, &text) {
+                Some(args) => args,
+                None => return Ok("a killed edit: the record is not edited".into()),
+            },
             Writer::Undo => vec![UNDO],
         };
         if let (Writer::Remove, Some(record)) = (writer, &target) {

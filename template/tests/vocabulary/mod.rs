@@ -95,9 +95,10 @@ pub fn create(text: &str) -> Vec<&str> {
 
 /// The arguments that change the text (`TEXT`) of the record `id`, a
 /// number or a ULID, to `text`, and nothing else of it; with `--json`
-/// added, the record as it is now is printed as JSON.
-pub fn edit<'a>(id: &'a str, text: &'a str) -> Vec<&'a str> {
-    vec![EDIT, id, "--title", text]
+/// added, the record as it is now is printed as JSON. None for a record
+/// that is not edited: the proofs of an edit are then passed over.
+pub fn edit<'a>(id: &'a str, text: &'a str) -> Option<Vec<&'a str>> {
+    Some(vec![EDIT, id, "--title", text])
 }
 
 /// What `create` prints for the record it added.

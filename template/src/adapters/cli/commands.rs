@@ -1,6 +1,8 @@
 //! The todo list's commands: what each does with the use cases, what it
 //! prints, and what its failures say. The command line itself is `args.rs`.
 
+mod edit;
+
 use std::io::{self, IsTerminal, Read, Write};
 
 use clap::CommandFactory;
@@ -161,7 +163,7 @@ fn perform<S: Store<Todo>, C: Clock, U: UlidSource, V: Versions<Todo>, G: Reposi
             id,
             title,
             description,
-        } => return super::edit::edit(app, id, title, description, view, out),
+        } => return edit::edit(app, id, title, description, view, out),
         Command::Find { text } => {
             let found = app.find(&text)?;
             if found.is_empty() && !view.json {

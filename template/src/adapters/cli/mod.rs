@@ -2,7 +2,8 @@
 //! the result, and turns failures into messages and exit codes.
 //!
 //! - `args.rs`: the commands and flags, declared for clap.
-//! - `commands.rs`: what each command does and says; `edit.rs`: `edit`.
+//! - `commands.rs`: what each command does and says (`commands/`: those
+//!   with a file of their own).
 //! - `render.rs`: how a record looks, in a table and in JSON.
 //! - `sharing.rs`: the `git` commands, for a list kept in git.
 //! - `man.rs`: the manual pages, for any command line.
@@ -12,7 +13,6 @@
 
 mod args;
 pub mod commands;
-mod edit;
 pub mod editor;
 mod man;
 pub mod render;

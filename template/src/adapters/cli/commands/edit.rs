@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use super::{
+use crate::adapters::cli::{
     Failure, MEND_HISTORY, Outcome, View, describe, editor, exit, refused, render, table,
     unreadable, warn,
 };
