@@ -181,6 +181,59 @@ fn readme_examples() {
     }
 }
 
+/// The README's commands table has a row for every command the program has
+/// (its manual pages name them), every page in `tests/cmd/` is linked from
+/// the README, and every file the README links to is there.
+#[test]
+fn readme_names_every_command_and_page() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let pages = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_{{project-name}}"))
+        .args(["man", "--dir"])
+        .arg(pages.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let name = env!("CARGO_PKG_NAME");
+    let commands: Vec<String> = std::fs::read_dir(pages.path())
+        .unwrap()
+        .map(|page| page.unwrap().file_name().into_string().unwrap())
+        .filter_map(|page| {
+            let path = page.strip_suffix(".1")?.strip_prefix(name)?;
+            Some(format!("{name}{}", path.replace('-', " ")))
+        })
+        .collect();
+    let links: Vec<&str> = readme
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split([')', '#']).next())
+        .filter(|link| !link.is_empty() && !link.contains("://"))
+        .collect();
+
+    let mut wrong = Vec::new();
+    for command in &commands {
+        // A command with commands of its own (`git`) has rows through them.
+        let parent = format!("{command} ");
+        let leaf = command != name && !commands.iter().any(|c| c.starts_with(&parent));
+        if leaf && !readme.contains(&format!("\n| `{command}")) {
+            wrong.push(format!("the commands table has no row for `{command}`"));
+        }
+    }
+    for link in &links {
+        if !Path::new(link).exists() {
+            wrong.push(format!("it links to {link}, which is not there"));
+        }
+    }
+    for page in std::fs::read_dir("tests/cmd").unwrap() {
+        let page = page.unwrap().path();
+        let page = page.to_str().unwrap();
+        if page.ends_with(".md") && !links.contains(&page) {
+            wrong.push(format!("it does not link to {page}"));
+        }
+    }
+    assert!(wrong.is_empty(), "README.md: {}", wrong.join("; "));
+}
+
 /// `--color` and the NO_COLOR / CLICOLOR_FORCE conventions, which trycmd's
 /// piped runs cannot show.
 #[test]
