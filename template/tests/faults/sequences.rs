@@ -111,6 +111,10 @@ struct Run {
     /// The records `REMOVE` reported, or a killed `REMOVE` took off the
     /// list, and that `UNDO` did not put back since, nor a hand.
     removed: BTreeSet<String>,
+    /// The records of each removal, oldest first: an `UNDO` of one takes
+    /// back all of its records, whether it puts them back or a hand or a
+    /// checkout did.
+    removals: Vec<BTreeSet<String>>,
     /// Every record a `REMOVE` reported or was run on: the only ones the
     /// history may show.
     ever: BTreeSet<String>,
@@ -133,6 +137,7 @@ impl Run {
         Self {
             repo: GitRepo::new(),
             removed: BTreeSet::new(),
+            removals: Vec::new(),
             ever: BTreeSet::new(),
             whole: BTreeMap::new(),
             given: BTreeMap::new(),
@@ -423,6 +428,7 @@ impl Run {
             args,
             self.story()
         );
+        self.removals.push(said.clone());
         for record in reported {
             let ulid = ulid_of(&record);
             self.removed.insert(ulid.clone());
@@ -501,12 +507,27 @@ impl Run {
             prop_assert_eq!(Some(text_of(&records[0])), now, "{}", story);
         }
         if undid == REMOVE {
-            for record in &records {
-                self.removed.remove(&ulid_of(record));
-            }
+            self.taken_back(&ulids(&records));
         }
         let texts = texts(&records);
         Ok(format!("{UNDO} -> {undid} {texts:?}"))
+    }
+
+    /// An `UNDO` put `back` the records of a removal: that removal, the
+    /// latest of them all, is taken back, with those of its records that
+    /// were on the list already.
+    fn taken_back(&mut self, back: &[String]) {
+        let latest = self
+            .removals
+            .iter()
+            .rposition(|removal| !back.is_empty() && back.iter().all(|u| removal.contains(u)));
+        let taken = latest.map_or_else(
+            || back.iter().cloned().collect(),
+            |at| self.removals.remove(at),
+        );
+        for ulid in &taken {
+            self.removed.remove(ulid);
+        }
     }
 
     fn kill(&mut self, writer: Writer, pick: u16, after_ms: u8) -> Result<String, TestCaseError> {
@@ -562,6 +583,7 @@ impl Run {
                 let ulid = ulid_of(&record);
                 if find(&after, &ulid).is_none() {
                     happened.push(format!("{} removed", text_of(&record)));
+                    self.removals.push(BTreeSet::from([ulid.clone()]));
                     self.removed.insert(ulid);
                 }
             }
@@ -595,10 +617,10 @@ impl Run {
                     .filter(|u| find(&before, u).is_none() && find(&after, u).is_some())
                     .cloned()
                     .collect();
-                for ulid in back {
-                    happened.push(format!("{} put back", self.named([&ulid])[0]));
-                    self.removed.remove(&ulid);
+                for ulid in &back {
+                    happened.push(format!("{} put back", self.named([ulid])[0]));
                 }
+                self.taken_back(&back);
             }
         }
         Ok(format!(
@@ -681,4 +703,23 @@ proptest! {
     ) {
         Run::new().play(&steps)?;
     }
+}
+
+/// A checkout that brings back one record of a removal: the `UNDO` of that
+/// removal puts back the other and takes back the removal of both, so an
+/// `UNDO` of the first's creation may take it off the list.
+#[test]
+fn an_undo_takes_back_a_removal_a_checkout_half_undid() {
+    let steps = [
+        Step::Create,
+        Step::Create,
+        Step::Commit,
+        Step::Create,
+        Step::Remove(vec![1, 2]),
+        Step::Checkout(0),
+        Step::Undo,
+        Step::Checkout(0),
+        Step::Undo,
+    ];
+    Run::new().play(&steps).unwrap();
 }
