@@ -23,6 +23,7 @@ const PINNED_NOW: &str = "2026-11-22T14:40:23Z";
 #[test]
 fn command_docs() {
     let overwrite = overwriting();
+    every_file_has_its_page();
     fixtures_are_made_by_fixtures_rs(overwrite);
     let mut pages: Vec<_> = std::fs::read_dir("tests/cmd")
         .unwrap()
@@ -55,6 +56,28 @@ fn command_docs() {
 
 fn overwriting() -> bool {
     std::env::var_os("TRYCMD").is_some_and(|mode| mode == "overwrite")
+}
+
+/// A page's `.in/` and `.out/` folders and its expected output go with it:
+/// one whose page is gone would pass unread.
+fn every_file_has_its_page() {
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir("tests/cmd").unwrap() {
+        let path = entry.unwrap().path();
+        let belongs = path
+            .extension()
+            .is_some_and(|ext| ["in", "out", "stdout", "stderr"].iter().any(|e| ext == *e));
+        let paged = ["md", "toml"]
+            .iter()
+            .any(|ext| path.with_extension(ext).is_file());
+        if belongs && !paged {
+            orphans.push(format!(
+                "{} belongs to no page: rename it with its page, or remove it",
+                path.display()
+            ));
+        }
+    }
+    assert!(orphans.is_empty(), "{}", orphans.join("\n"));
 }
 
 /// Every file in `tests/cmd/*.in/` is one `fixtures.rs` makes, as it makes
