@@ -109,7 +109,8 @@ fn repeated(texts: &[String]) -> Option<&String> {
 struct Run {
     repo: GitRepo,
     /// The records `REMOVE` reported, or a killed `REMOVE` took off the
-    /// list, and that `UNDO` did not put back since, nor a hand.
+    /// list, whose removal no `UNDO` took back since, and that no hand put
+    /// back.
     removed: BTreeSet<String>,
     /// The records of each removal, oldest first: an `UNDO` of one takes
     /// back all of its records, whether it puts them back or a hand or a
@@ -513,9 +514,9 @@ impl Run {
         Ok(format!("{UNDO} -> {undid} {texts:?}"))
     }
 
-    /// An `UNDO` put `back` the records of a removal: that removal, the
-    /// latest of them all, is taken back, with those of its records that
-    /// were on the list already.
+    /// An `UNDO` put `back` records of a removal: the latest removal of
+    /// them all is taken back, and with it the records of it that a hand or
+    /// a checkout had put back already.
     fn taken_back(&mut self, back: &[String]) {
         let latest = self
             .removals
