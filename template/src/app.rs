@@ -250,10 +250,7 @@ impl<S, C: Clock, U: UlidSource> App<S, C, U> {
         S: Store<R>,
     {
         self.store.read(|list| {
-            let at = list.position(&reference).ok_or_else(|| Unknown {
-                noun: R::WORDS.one,
-                refs: vec![reference],
-            })?;
+            let at = list.locate(reference)?;
             Ok(list.entries()[at].read()?)
         })?
     }
@@ -283,10 +280,7 @@ impl<S, C: Clock, U: UlidSource> App<S, C, U> {
         }
         let edited = self.store.update(|list, history| {
             history.usable()?;
-            let at = list.position(&reference).ok_or_else(|| Unknown {
-                noun: R::WORDS.one,
-                refs: vec![reference],
-            })?;
+            let at = list.locate(reference)?;
             let entry = &list.entries()[at];
             if let Some(expected) = expected
                 && !entry.holds(expected)?

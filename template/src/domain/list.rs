@@ -179,6 +179,15 @@ impl<E: Entry> List<E> {
         Positions::of(&self.entries, 1).find(&self.entries, reference, 0)
     }
 
+    /// Where the record `reference` names is on the list; unknown where it
+    /// is not.
+    pub fn locate(&self, reference: Ref) -> Result<usize, Unknown> {
+        self.position(&reference).ok_or_else(|| Unknown {
+            noun: E::Record::WORDS.one,
+            refs: vec![reference],
+        })
+    }
+
     /// Puts `entry` in the place of the record at `position`, and returns
     /// that record's entry. The caller makes sure the two are one record:
     /// the same number and ULID.

@@ -49,72 +49,10 @@ pub(super) fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
             ..todo.clone()
         })?
     } else if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        let todo: Todo = app.record(id)?;
-        let cannot = |e: io::Error| Failure::Report {
-            code: exit::IO,
-            message: format!("cannot edit #{}: {e}", todo.id),
-            tip: Some("set VISUAL or EDITOR to an editor that waits until you quit".into()),
-        };
-        let given = render::draft(&todo);
-        let (text, draft) = match editor::edit(&given, "edit").map_err(cannot)? {
-            editor::Edited::Saved(text, draft) => (text, draft),
-            editor::Edited::Failed(why) => {
-                return Err(Failure::Report {
-                    code: exit::NOT_FOUND,
-                    message: format!("{why}; nothing was changed"),
-                    tip: None,
-                });
-            }
-        };
-        if text == given {
-            warn(&format!(
-                "#{} was left as it was: the file was saved unchanged",
-                todo.id
-            ));
-            return Ok(Outcome::Finished);
-        }
-        let Some((new_title, new_description)) = render::undraft(&text) else {
-            warn(&format!(
-                "#{} was left as it was: the file was emptied",
-                todo.id
-            ));
+        let Some(edited) = in_editor(app, id)? else {
             return Ok(Outcome::Finished);
         };
-        // Nothing typed is lost: a failure keeps the file, and says where.
-        let kept = |draft: editor::Draft, failure: Failure| {
-            let Failure::Report { code, message, tip } = failure else {
-                return failure;
-            };
-            let message = match draft.keep() {
-                Ok(path) => format!(
-                    "{message}; what you typed is kept in {}",
-                    table::visible(&path.to_string_lossy())
-                ),
-                Err(e) => format!("{message}; what you typed could not be kept: {e}"),
-            };
-            Failure::Report { code, message, tip }
-        };
-        let new_title = match Title::new(&new_title) {
-            Ok(title) => title,
-            Err(e) => {
-                let refused = refused(exit::USAGE, &e, "give the todo a title on the first line");
-                return Err(kept(draft, refused));
-            }
-        };
-        let change = |todo: &Todo| Todo {
-            title: new_title.clone(),
-            description: new_description.clone(),
-            ..todo.clone()
-        };
-        match app.edit(Ref::Ulid(todo.ulid), Some(&todo), change) {
-            Ok(edited) => edited,
-            Err(EditError::Changed | EditError::Unknown(_)) => {
-                let why = format!("#{} was changed or completed while you edited it", todo.id);
-                let tip = "see it with `{{project-name}} show`, then edit it again";
-                return Err(kept(draft, refused(exit::NOT_FOUND, &why, tip)));
-            }
-            Err(e) => return Err(kept(draft, e.into())),
-        }
+        edited
     } else {
         return Err(Failure::Report {
             code: exit::USAGE,
@@ -141,4 +79,79 @@ pub(super) fn edit<S: Store<Todo>, C: Clock, U: UlidSource>(
     };
     printed.map_err(|e| Failure::output(e, Some(&saved)))?;
     Ok(Outcome::Saved(saved))
+}
+
+/// `edit` in the person's editor: the list is unlocked while it is open,
+/// and the todo changed only if it is still what the editor was given.
+/// None where nothing was changed, as a warning said.
+fn in_editor<S: Store<Todo>, C: Clock, U: UlidSource>(
+    app: &App<S, C, U>,
+    id: Ref,
+) -> Result<Option<Edited<Todo>>, Failure> {
+    let todo: Todo = app.record(id)?;
+    let cannot = |e: io::Error| Failure::Report {
+        code: exit::IO,
+        message: format!("cannot edit #{}: {e}", todo.id),
+        tip: Some("set VISUAL or EDITOR to an editor that waits until you quit".into()),
+    };
+    let given = render::draft(&todo);
+    let (text, draft) = match editor::edit(&given, "edit").map_err(cannot)? {
+        editor::Edited::Saved(text, draft) => (text, draft),
+        editor::Edited::Failed(why) => {
+            return Err(Failure::Report {
+                code: exit::NOT_FOUND,
+                message: format!("{why}; nothing was changed"),
+                tip: None,
+            });
+        }
+    };
+    if text == given {
+        warn(&format!(
+            "#{} was left as it was: the file was saved unchanged",
+            todo.id
+        ));
+        return Ok(None);
+    }
+    let Some((new_title, new_description)) = render::undraft(&text) else {
+        warn(&format!(
+            "#{} was left as it was: the file was emptied",
+            todo.id
+        ));
+        return Ok(None);
+    };
+    // Nothing typed is lost: a failure keeps the file, and says where.
+    let kept = |draft: editor::Draft, failure: Failure| {
+        let Failure::Report { code, message, tip } = failure else {
+            return failure;
+        };
+        let message = match draft.keep() {
+            Ok(path) => format!(
+                "{message}; what you typed is kept in {}",
+                table::visible(&path.to_string_lossy())
+            ),
+            Err(e) => format!("{message}; what you typed could not be kept: {e}"),
+        };
+        Failure::Report { code, message, tip }
+    };
+    let new_title = match Title::new(&new_title) {
+        Ok(title) => title,
+        Err(e) => {
+            let refused = refused(exit::USAGE, &e, "give the todo a title on the first line");
+            return Err(kept(draft, refused));
+        }
+    };
+    let change = |todo: &Todo| Todo {
+        title: new_title.clone(),
+        description: new_description.clone(),
+        ..todo.clone()
+    };
+    match app.edit(Ref::Ulid(todo.ulid), Some(&todo), change) {
+        Ok(edited) => Ok(Some(edited)),
+        Err(EditError::Changed | EditError::Unknown(_)) => {
+            let why = format!("#{} was changed or completed while you edited it", todo.id);
+            let tip = "see it with `{{project-name}} show`, then edit it again";
+            Err(kept(draft, refused(exit::NOT_FOUND, &why, tip)))
+        }
+        Err(e) => Err(kept(draft, e.into())),
+    }
 }
